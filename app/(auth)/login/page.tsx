@@ -1,0 +1,36 @@
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import { getConfig } from '@/lib/config'
+import { LoginForm } from './login-form'
+import { safeNextPath } from './next-path'
+
+export const metadata: Metadata = { title: 'Sign in' }
+
+type LoginPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> }
+
+export default async function LoginPage({ searchParams }: LoginPageProps) {
+  const { next, reason } = await searchParams
+  const expired = reason === 'expired'
+  return (
+    <div className="narrow">
+      <h1>Sign in</h1>
+      {expired ? (
+        <p className="alert info" role="status">
+          Your session expired. Sign in again to continue.
+        </p>
+      ) : null}
+      <div className="card">
+        <LoginForm next={safeNextPath(next)} />
+      </div>
+      <p>
+        New here? <Link href="/register">Create an account</Link>
+      </p>
+      {getConfig().seedDemoUsers ? (
+        <p className="muted small">
+          Trying it out? Demo accounts: <strong>user@example.com</strong> with password <strong>user-password-1</strong>, or{' '}
+          <strong>admin@example.com</strong> with password <strong>admin-password-1</strong>.
+        </p>
+      ) : null}
+    </div>
+  )
+}

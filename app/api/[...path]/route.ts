@@ -1,0 +1,8 @@
+import { problemResponse } from '@/lib/http/problem'
+
+// Unknown /api/* paths answer problem+json, never Next's HTML 404 page.
+function notFound(request: Request): Response {
+  return problemResponse('NOT_FOUND', { detail: `No API at ${new URL(request.url).pathname}.`, origin: new URL(request.url).origin })
+}
+
+export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE }

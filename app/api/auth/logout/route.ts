@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { bearerToken } from '@/lib/auth/access'
+import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
+import { logout } from '@/lib/auth/logout'
+import { withClearedCookies } from '@/lib/auth/respond'
+import { readJson } from '@/lib/http/body'
+import { readClientInfo } from '@/lib/http/client-info'
+import { parseCookieHeader } from '@/lib/http/cookie-header'
+import { assertSameOrigin } from '@/lib/http/csrf'
+import { jsonResponse, route } from '@/lib/http/problem'
+
+const LogoutBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() })
+
+/** Idempotent: whatever is left of the session ends, the cookies go, and the answer is 200. */
+export const POST = route(async (request) => {
+  const body = await readJson(request, LogoutBody, { optional: true })
+  const bearer = bearerToken(request.headers)
+  if (!bearer && body.refreshToken === undefined) assertSameOrigin(request)
+  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(request.url))
+  await logout({ accessToken: bearer ?? cookies.access, refreshToken: body.refreshToken ?? cookies.refresh, client: readClientInfo(request.headers) }, Date.now())
+  return withClearedCookies(request, jsonResponse({ loggedOut: true }))
+})

@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import { bearerToken } from '@/lib/auth/access'
+import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
+import { refreshSession } from '@/lib/auth/refresh'
+import { authFailure, tokensResponse } from '@/lib/auth/respond'
+import { readJson } from '@/lib/http/body'
+import { readClientInfo } from '@/lib/http/client-info'
+import { parseCookieHeader } from '@/lib/http/cookie-header'
+import { assertSameOrigin } from '@/lib/http/csrf'
+import { jsonResponse, route } from '@/lib/http/problem'
+
+const RefreshBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() })
+
+// SPEC §4; the rules themselves live in lib/auth/refresh.ts.
+export const POST = route(async (request) => {
+  const body = await readJson(request, RefreshBody, { optional: true })
+  const transport = body.refreshToken === undefined ? 'cookie' : 'bearer'
+  if (transport === 'cookie') assertSameOrigin(request)
+  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(request.url))
+  const bearer = transport === 'bearer'
+  const deviceId = bearer ? (request.headers.get('x-device-id') ?? undefined) : cookies.device
+  const now = Date.now()
+  const outcome = await refreshSession(
+    { refreshToken: bearer ? body.refreshToken : cookies.refresh, accessToken: bearer ? bearerToken(request.headers) : cookies.access, deviceId, client: readClientInfo(request.headers) },
+    now,
+  )
+  if (!outcome.ok) return authFailure(request, transport, outcome.code, outcome.retryAfter)
+  if (!outcome.rotated) return jsonResponse({ rotated: false, session: outcome.session })
+  return tokensResponse(request, { rotated: true, session: outcome.session }, { transport, tokens: outcome.tokens, rememberMe: outcome.rememberMe, deviceId: deviceId!, nowMs: now })
+})

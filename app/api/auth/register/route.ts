@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { registerUser, userView } from '@/lib/auth/users'
+import { readJson } from '@/lib/http/body'
+import { readClientInfo } from '@/lib/http/client-info'
+import { assertSameOrigin } from '@/lib/http/csrf'
+import { ProblemError } from '@/lib/http/errors'
+import { jsonResponse, route } from '@/lib/http/problem'
+
+const RegisterBody = z.object({
+  email: z.email('Enter a valid email address').max(254),
+  password: z.string().min(10, 'Use at least 10 characters').max(256, 'Use at most 256 characters'),
+  name: z.string().trim().max(100).optional().nullable(),
+})
+
+export const POST = route(async (request) => {
+  assertSameOrigin(request)
+  const body = await readJson(request, RegisterBody)
+  const client = readClientInfo(request.headers)
+  const user = await registerUser({ ...body, ip: client.ip, userAgent: client.userAgent }, Date.now())
+  if (!user) throw new ProblemError('EMAIL_TAKEN', 'An account with this email already exists.')
+  return jsonResponse({ user: userView(user) }, { status: 201 })
+})

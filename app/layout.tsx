@@ -1,0 +1,47 @@
+import type { Metadata, Viewport } from 'next'
+import Link from 'next/link'
+import './globals.css'
+
+export const metadata: Metadata = {
+  title: { template: '%s · NJ-JWT', default: 'NJ-JWT' },
+  description: 'Sign-in with short-lived JWT access tokens and rotating refresh tokens.',
+}
+
+export const viewport: Viewport = {
+  colorScheme: 'light dark',
+}
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="site-header-inner">
+            <Link href="/" className="brand">
+              NJ-JWT
+            </Link>
+            <nav className="site-nav" aria-label="Main">
+              <ul>
+                <li>
+                  <Link href="/dashboard">Dashboard</Link>
+                </li>
+                <li>
+                  <Link href="/errors">Error codes</Link>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="site-main">
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>NJ-JWT · JWT access tokens with refresh-token rotation, on Next.js.</p>
+        </footer>
+      </body>
+    </html>
+  )
+}

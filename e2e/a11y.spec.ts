@@ -1,0 +1,54 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test, type Page } from '@playwright/test'
+import { expectOnDashboard, signIn } from './support'
+
+// SPEC §9: keyboard and screen-reader friendly. axe catches the mechanical part
+// (labels, contrast, landmarks, ARIA); run in both colour schemes.
+
+async function expectNoViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`accessibility (${colorScheme})`, () => {
+    test.use({ colorScheme })
+
+    for (const path of ['/', '/login?reason=expired', '/register', '/errors', '/errors/INVALID_CREDENTIALS', '/forbidden', '/no-such-page']) {
+      test(`${path} has no axe violations`, async ({ page }) => {
+        await page.goto(path)
+        await expectNoViolations(page)
+      })
+    }
+
+    test('the dashboard and a failed sign-in have no axe violations', async ({ page }) => {
+      // Another email than the smoke test's, so the per-email failure limit stays far away.
+      await signIn(page, { email: `nobody-${colorScheme}@example.com`, password: 'wrong-password-1' })
+      await expect(page.getByRole('alert')).toBeVisible()
+      await expectNoViolations(page)
+      await signIn(page)
+      await expectOnDashboard(page)
+      await page.getByRole('button', { name: 'Call protected API' }).click()
+      await expect(page.getByRole('status').filter({ hasText: /^200\b/ })).toBeVisible()
+      await expectNoViolations(page)
+    })
+  })
+}
+
+test('the sign-in form works with the keyboard alone', async ({ page }) => {
+  await page.goto('/login')
+  await page.getByLabel('Email').focus()
+  await page.keyboard.type('user@example.com')
+  await page.keyboard.press('Tab')
+  await page.keyboard.type('user-password-1')
+  await page.keyboard.press('Enter')
+  await expectOnDashboard(page)
+})
+
+test('the layout fits a 360 px wide screen without sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 })
+  await signIn(page)
+  await expectOnDashboard(page)
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  expect(overflow).toBeLessThanOrEqual(0)
+})

@@ -1,0 +1,45 @@
+import { expect, type BrowserContext, type Page } from '@playwright/test'
+
+// Seeded in embedded mode (SPEC §7).
+export const DEMO_USER = { email: 'user@example.com', password: 'user-password-1' }
+export const DEMO_ADMIN = { email: 'admin@example.com', password: 'admin-password-1' }
+
+const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/
+
+/** Fills and submits the sign-in form at `/login` (plus an optional query string). */
+export async function signIn(page: Page, user = DEMO_USER, query = '') {
+  await page.goto(`/login${query}`)
+  await page.getByLabel('Email').fill(user.email)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+export async function expectOnDashboard(page: Page) {
+  await expect(page).toHaveURL((url) => url.pathname === '/dashboard')
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+}
+
+export async function expectSentToLogin(page: Page, next: string) {
+  await expect(page).toHaveURL((url) => url.pathname === '/login' && url.searchParams.get('next') === next)
+}
+
+/** SPEC §3: tokens only in HttpOnly cookies, never readable by page scripts or kept in storage. */
+export async function expectTokensOutOfReach(page: Page, context: BrowserContext) {
+  const cookies = await context.cookies()
+  expect(cookies.length).toBeGreaterThan(0)
+  for (const cookie of cookies) {
+    expect(cookie.httpOnly, `cookie ${cookie.name} is HttpOnly`).toBe(true)
+    expect(cookie.sameSite, `cookie ${cookie.name} is SameSite=Lax`).toBe('Lax')
+  }
+  const visible = await page.evaluate(() => ({
+    cookie: document.cookie,
+    local: JSON.stringify(Object.entries(localStorage)),
+    session: JSON.stringify(Object.entries(sessionStorage)),
+  }))
+  expect(visible.cookie).toBe('')
+  const html = await page.content()
+  for (const where of [visible.local, visible.session, html]) {
+    expect(where).not.toMatch(JWT)
+    for (const cookie of cookies) expect(where).not.toContain(cookie.value)
+  }
+}

@@ -1,0 +1,28 @@
+import { getConfig } from '@/lib/config'
+import { checkAccessToken } from './denylist'
+import { getKeySet } from './keys'
+import { verifyToken, type AccessClaims } from './tokens'
+
+export type AccessFailure = 'UNAUTHENTICATED' | 'ACCESS_TOKEN_EXPIRED' | 'ACCESS_TOKEN_INVALID' | 'ACCESS_TOKEN_REVOKED' | 'ACCESS_TOKEN_STALE'
+export type AccessResult = { ok: true; claims: AccessClaims } | { ok: false; code: AccessFailure }
+
+/**
+ * The one access-token check, shared by the gate and the server code behind it: signature and
+ * claims (no I/O), then the denylist in a single KV round trip. No database.
+ */
+export async function authenticateAccessToken(token: string | undefined, nowMs: number): Promise<AccessResult> {
+  if (!token) return { ok: false, code: 'UNAUTHENTICATED' }
+  const { issuer, audience, ttl } = getConfig()
+  const verified = await verifyToken('access', token, await getKeySet(), { issuer, audience, now: nowMs, graceSeconds: ttl.expiryGrace })
+  if (!verified.ok) return { ok: false, code: verified.reason === 'expired' ? 'ACCESS_TOKEN_EXPIRED' : 'ACCESS_TOKEN_INVALID' }
+  const status = await checkAccessToken(verified.claims)
+  if (status === 'revoked') return { ok: false, code: 'ACCESS_TOKEN_REVOKED' }
+  if (status === 'stale') return { ok: false, code: 'ACCESS_TOKEN_STALE' }
+  return { ok: true, claims: verified.claims }
+}
+
+/** `Authorization: Bearer …` wins over cookies: a bearer client carries no cookies (SPEC §3). */
+export function bearerToken(headers: Headers): string | undefined {
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(headers.get('authorization') ?? '')
+  return match?.[1]
+}

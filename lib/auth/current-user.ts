@@ -1,0 +1,42 @@
+import 'server-only'
+import { cookies, headers } from 'next/headers'
+import { cache } from 'react'
+import { ProblemError } from '@/lib/http/errors'
+import { parseCookieHeader } from '@/lib/http/cookie-header'
+import { authenticateAccessToken, bearerToken } from './access'
+import { isSecureContext, readAuthCookies } from './cookies'
+import { hasPermission, type Permission } from './rbac'
+import type { AccessClaims } from './tokens'
+import { findUserById, userView, type UserView } from './users'
+
+// The data-access layer's view of "who is this" (Next.js data-security guide): server code never
+// trusts the gate alone (CVE-2025-29927), it verifies again.
+
+export type RequestAuth = { claims: AccessClaims; transport: 'cookie' | 'bearer'; accessToken: string }
+
+/** Route handlers: the verified access token of the request, or a thrown 401 problem. */
+export async function requireAuth(request: Request, nowMs = Date.now()): Promise<RequestAuth> {
+  const bearer = bearerToken(request.headers)
+  const cookieToken = bearer ? undefined : readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(request.url)).access
+  const token = bearer ?? cookieToken
+  const result = await authenticateAccessToken(token, nowMs)
+  if (!result.ok) throw new ProblemError(result.code)
+  return { claims: result.claims, transport: bearer ? 'bearer' : 'cookie', accessToken: token! }
+}
+
+export async function requirePermission(request: Request, permission: Permission): Promise<RequestAuth> {
+  const auth = await requireAuth(request)
+  if (!hasPermission(auth.claims, permission)) throw new ProblemError('FORBIDDEN', `This needs the ${permission} permission.`)
+  return auth
+}
+
+/** Server Components: the signed-in user and claims, or null. Once per request (React cache). */
+export const getCurrentUser = cache(async (): Promise<{ user: UserView; claims: AccessClaims } | null> => {
+  const [jar, head] = await Promise.all([cookies(), headers()])
+  const origin = `${head.get('x-forwarded-proto') ?? 'https'}://${head.get('host') ?? 'invalid'}`
+  const token = readAuthCookies(jar, isSecureContext(origin)).access
+  const result = await authenticateAccessToken(token, Date.now())
+  if (!result.ok) return null
+  const user = await findUserById(result.claims.sub)
+  return user ? { user: userView(user), claims: result.claims } : null
+})

@@ -1,0 +1,40 @@
+import 'server-only'
+import { recordAudit } from '@/lib/audit'
+import { getConfig } from '@/lib/config'
+import type { ClientInfo } from '@/lib/http/client-info'
+import { getDb } from '@/lib/store/db'
+import { denyAccessToken, denySession } from './denylist'
+import { getKeySet } from './keys'
+import { findSession, markSessionRevoked } from './sessions'
+import { verifyToken, type TokenType } from './tokens'
+
+/**
+ * SPEC §6: logout denies the access token's jti and revokes its session. Either token identifies
+ * the session; an expired one still does (its signature is what counts), a forged one never.
+ */
+export async function logout(input: { accessToken?: string; refreshToken?: string; client: ClientInfo }, nowMs: number): Promise<void> {
+  const access = await identify('access', input.accessToken, nowMs)
+  const refresh = await identify('refresh', input.refreshToken, nowMs)
+  const sid = access?.sid ?? refresh?.sid
+  const sub = access?.sub ?? refresh?.sub
+  if (!sid || !sub) return
+  if (access && access.type === 'access') await denyAccessToken(access, nowMs)
+  const session = await findSession(sid)
+  if (!session || session.userId !== sub) return
+  const db = await getDb()
+  await db.transaction(async (tx) => {
+    const revoked = await markSessionRevoked(tx, session, 'logout', nowMs, input.client)
+    if (revoked) {
+      await recordAudit(tx, { event: 'logout', at: new Date(nowMs), userId: sub, sessionId: sid, tokenType: access ? 'access' : 'refresh', jti: access?.jti ?? refresh?.jti, ip: input.client.ip, userAgent: input.client.userAgent })
+    }
+  })
+  await denySession(sid)
+}
+
+async function identify<T extends TokenType>(type: T, token: string | undefined, nowMs: number) {
+  if (!token) return null
+  const { issuer, audience } = getConfig()
+  // A year of tolerance: expiry does not matter for ending a session, the signature does.
+  const result = await verifyToken(type, token, await getKeySet(), { issuer, audience, now: nowMs, graceSeconds: 366 * 86400 })
+  return result.ok ? result.claims : null
+}

@@ -1,0 +1,98 @@
+import 'server-only'
+import { and, eq, isNull } from 'drizzle-orm'
+import { recordAudit } from '@/lib/audit'
+import { getConfig } from '@/lib/config'
+import type { ClientInfo } from '@/lib/http/client-info'
+import { getDb, type Db, type Tx } from '@/lib/store/db'
+import { refreshTokens, sessions, type SessionRow, type UserRow } from '@/lib/store/schema'
+import { denySession } from './denylist'
+import { newOpaqueId, newUuidV7 } from './ids'
+import { issueTokens, type IssuedTokens } from './issue'
+
+export type StartSessionInput = { user: UserRow; rememberMe: boolean; deviceId: string; client: ClientInfo; transport: 'cookie' | 'bearer' }
+
+/** Sign-in: a new session (one refresh-token family on one device) and its first token pair. */
+export async function startSession(input: StartSessionInput, nowMs: number, db?: Db): Promise<{ session: SessionRow; tokens: IssuedTokens }> {
+  const { ttl } = getConfig()
+  const at = new Date(nowMs)
+  const maxAge = input.rememberMe ? ttl.sessionMaxAge : ttl.browserSessionMaxAge
+  return (db ?? (await getDb())).transaction(async (tx) => {
+    const [session] = await tx
+      .insert(sessions)
+      .values({
+        id: newUuidV7(nowMs),
+        userId: input.user.id,
+        rememberMe: input.rememberMe,
+        deviceId: input.deviceId,
+        fingerprintHash: input.client.fingerprint,
+        ip: input.client.ip,
+        userAgent: input.client.userAgent,
+        deviceLabel: input.client.deviceLabel,
+        createdAt: at,
+        lastUsedAt: at,
+        expiresAt: new Date(nowMs + maxAge * 1000),
+      })
+      .returning()
+    const tokens = await issueTokens(tx, input.user, session!, nowMs, null)
+    const who = { at, userId: input.user.id, sessionId: session!.id, ip: input.client.ip, userAgent: input.client.userAgent }
+    await recordAudit(
+      tx,
+      { ...who, event: 'login_succeeded', detail: { rememberMe: input.rememberMe, transport: input.transport, deviceLabel: input.client.deviceLabel } },
+      { ...who, event: 'token_issued', tokenType: 'access', jti: tokens.access.jti },
+      { ...who, event: 'token_issued', tokenType: 'refresh', jti: tokens.refresh.jti },
+    )
+    return { session: { ...session!, currentTokenId: tokens.refresh.jti }, tokens }
+  })
+}
+
+export type RevokeReason = 'logout' | 'refresh_reuse' | 'device_mismatch' | 'anomaly' | 'admin' | 'user' | 'password_changed' | 'others_signed_out'
+
+/** Marks the session revoked inside `tx` and audits it; call denySession after the commit. */
+export async function markSessionRevoked(
+  tx: Tx,
+  session: Pick<SessionRow, 'id' | 'userId'>,
+  reason: RevokeReason,
+  nowMs: number,
+  actor: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<boolean> {
+  const updated = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date(nowMs), revokedReason: reason })
+    .where(and(eq(sessions.id, session.id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id })
+  if (updated.length === 0) return false
+  await recordAudit(tx, { event: 'session_revoked', at: new Date(nowMs), userId: session.userId, sessionId: session.id, ip: actor.ip, userAgent: actor.userAgent, detail: { reason } })
+  return true
+}
+
+/** Revokes one session: database first (authoritative), then the denylist so its access tokens die at once. */
+export async function revokeSession(session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: { ip?: string | null; userAgent?: string | null } = {}): Promise<boolean> {
+  const db = await getDb()
+  const revoked = await db.transaction((tx) => markSessionRevoked(tx, session, reason, nowMs, actor))
+  await denySession(session.id)
+  return revoked
+}
+
+export async function findSession(sessionId: string, db?: Db): Promise<SessionRow | null> {
+  const [session] = await (db ?? (await getDb())).select().from(sessions).where(eq(sessions.id, sessionId)).limit(1)
+  return session ?? null
+}
+
+/** A device id for a browser or client that has none (or sent one that is not ours). */
+export function acceptDeviceId(candidate: string | null | undefined): string {
+  return candidate && /^[A-Za-z0-9_-]{16,64}$/.test(candidate) ? candidate : newOpaqueId()
+}
+
+/** The session and the expiry (seconds) of its current refresh token. */
+export async function currentRefreshExpiry(sessionId: string): Promise<{ session: SessionRow; refreshExp: number } | null> {
+  const db = await getDb()
+  const [row] = await db
+    .select({ session: sessions, refreshExpiresAt: refreshTokens.expiresAt })
+    .from(sessions)
+    .leftJoin(refreshTokens, eq(refreshTokens.id, sessions.currentTokenId))
+    .where(eq(sessions.id, sessionId))
+    .limit(1)
+  if (!row) return null
+  const expiresAt = row.refreshExpiresAt ?? row.session.expiresAt
+  return { session: row.session, refreshExp: Math.floor(expiresAt.getTime() / 1000) }
+}

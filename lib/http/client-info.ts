@@ -1,0 +1,56 @@
+import { getConfig } from '@/lib/config'
+import { sha256 } from '@/lib/auth/ids'
+
+export type ClientInfo = { ip: string | null; userAgent: string | null; fingerprint: string; deviceLabel: string }
+
+/**
+ * Who is asking (SPEC §5). Client IP: on Vercel the platform's own header (Vercel overwrites it,
+ * the client cannot); self-hosted behind a proxy that appends to X-Forwarded-For
+ * (AUTH_TRUST_PROXY=1) its last hop; otherwise the address Next reports for the socket.
+ */
+export function readClientInfo(headers: Headers): ClientInfo {
+  const userAgent = headers.get('user-agent')?.slice(0, 512) ?? null
+  const fingerprintSource = [userAgent ?? '', headers.get('accept-language') ?? '', headers.get('sec-ch-ua-platform') ?? ''].join('\n')
+  return { ip: clientIp(headers), userAgent, fingerprint: sha256(fingerprintSource), deviceLabel: deviceLabel(userAgent) }
+}
+
+export function clientIp(headers: Headers): string | null {
+  const { onVercel } = getConfig()
+  if (onVercel) return clean(headers.get('x-vercel-forwarded-for')?.split(',')[0] ?? headers.get('x-real-ip'))
+  // `next start` fills X-Forwarded-For with the socket address only when the client sent none, so
+  // without a trusted proxy in front the last hop is the best the server can report.
+  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean)
+  return clean(hops.at(-1))
+}
+
+function clean(value: string | null | undefined): string | null {
+  if (!value) return null
+  const ip = value.trim().replace(/^::ffff:/, '')
+  return /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : null
+}
+
+const BROWSERS: Array<[RegExp, string]> = [
+  [/Edg(?:e|A|iOS)?\//, 'Edge'],
+  [/OPR\/|Opera/, 'Opera'],
+  [/Firefox\/|FxiOS\//, 'Firefox'],
+  [/Chrome\/|CriOS\/|Chromium\//, 'Chrome'],
+  [/Safari\//, 'Safari'],
+  [/^curl\//, 'curl'],
+  [/node|undici|axios|python|Go-http-client|okhttp/i, 'API client'],
+]
+const SYSTEMS: Array<[RegExp, string]> = [
+  [/iPhone|iPad|iPod/, 'iOS'],
+  [/Android/, 'Android'],
+  [/CrOS/, 'ChromeOS'],
+  [/Mac OS X|Macintosh/, 'macOS'],
+  [/Windows/, 'Windows'],
+  [/Linux/, 'Linux'],
+]
+
+/** A readable label such as "Chrome on macOS". */
+export function deviceLabel(userAgent: string | null): string {
+  if (!userAgent) return 'Unknown device'
+  const browser = BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1] ?? 'Unknown browser'
+  const system = SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1]
+  return system ? `${browser} on ${system}` : browser
+}

@@ -1,0 +1,58 @@
+import { KvUnavailableError } from '@/lib/store/kv'
+import { ERRORS, errorTypeUrl, ProblemError, type ErrorCode, type FieldErrors } from './errors'
+
+const NO_STORE = { 'Cache-Control': 'no-store' }
+
+/** An RFC 9457 problem document. `type` is the app page that explains the code. */
+export function problemResponse(
+  code: ErrorCode,
+  options: { detail?: string; errors?: FieldErrors; retryAfter?: number; origin?: string } = {},
+): Response {
+  const { status, title } = ERRORS[code]
+  const body = {
+    type: options.origin ? new URL(errorTypeUrl(code), options.origin).href : errorTypeUrl(code),
+    title,
+    status,
+    detail: options.detail ?? title,
+    code,
+    ...(options.errors ? { errors: options.errors } : {}),
+  }
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json', ...NO_STORE }
+  if (options.retryAfter !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(options.retryAfter)))
+  return new Response(JSON.stringify(body), { status, headers })
+}
+
+export function jsonResponse(body: unknown, init: { status?: number; headers?: HeadersInit } = {}): Response {
+  const headers = new Headers(init.headers)
+  headers.set('Content-Type', 'application/json')
+  headers.set('Cache-Control', 'no-store')
+  return new Response(JSON.stringify(body), { status: init.status ?? 200, headers })
+}
+
+/** Renders any thrown value: expected failures as their problem, the rest as a logged 500 without internals. */
+export function errorToResponse(error: unknown, request: Request): Response {
+  const origin = new URL(request.url).origin
+  if (error instanceof ProblemError) {
+    return problemResponse(error.code, { detail: error.detail, ...error.extra, origin })
+  }
+  if (error instanceof KvUnavailableError) {
+    console.warn(`[${request.method} ${new URL(request.url).pathname}] ${error.message}`)
+    return problemResponse('SERVICE_UNAVAILABLE', { origin, retryAfter: 5 })
+  }
+  // Never a stack trace to the client; the log line names the route, not the request's tokens.
+  console.error(`[${request.method} ${new URL(request.url).pathname}] unhandled:`, error)
+  return problemResponse('INTERNAL', { origin })
+}
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>
+
+/** Wraps a route handler so every failure leaves as problem+json. */
+export function route<C = unknown>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context)
+    } catch (error) {
+      return errorToResponse(error, request)
+    }
+  }
+}

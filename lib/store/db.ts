@@ -1,0 +1,64 @@
+import 'server-only'
+import path from 'node:path'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { getConfig } from '@/lib/config'
+import * as schema from './schema'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+export type DbHandle = { db: Db; close(): Promise<void> }
+
+const MIGRATIONS = path.join(process.cwd(), 'drizzle')
+
+/**
+ * node-postgres for a real Postgres (transactions: refresh rotation needs them), else PGlite:
+ * on disk under DATA_DIR for dev/start, in memory for tests, migrated automatically.
+ */
+export async function openDatabase(database = getConfig().database): Promise<DbHandle> {
+  if (database.kind === 'postgres') {
+    const { Pool } = await import('pg')
+    const { drizzle } = await import('drizzle-orm/node-postgres')
+    const pool = new Pool({ connectionString: database.url, max: 10 })
+    // An idle client that loses its connection must not crash the process.
+    pool.on('error', (error) => console.warn('postgres pool error:', error.message))
+    return { db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() }
+  }
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const { migrate } = await import('drizzle-orm/pglite/migrator')
+  const client = database.dir ? new PGlite(path.resolve(database.dir)) : new PGlite()
+  const db = drizzle(client, { schema })
+  await migrate(db, { migrationsFolder: MIGRATIONS })
+  return { db: db as unknown as Db, close: () => client.close() }
+}
+
+/** Applies drizzle/ migrations to a real Postgres (npm run db:migrate, tests). */
+export async function migratePostgres(url: string): Promise<void> {
+  const { Client } = await import('pg')
+  const { drizzle } = await import('drizzle-orm/node-postgres')
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator')
+  const client = new Client({ connectionString: url })
+  await client.connect()
+  try {
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS })
+  } finally {
+    await client.end()
+  }
+}
+
+const globalDb = globalThis as { __njjwtDb?: Promise<DbHandle> }
+
+/** The process-wide database; PGlite must have exactly one instance per data directory. */
+export function getDb(): Promise<Db> {
+  globalDb.__njjwtDb ??= openDatabase().then(async (handle) => {
+    const { seedDemoUsers } = await import('./seed')
+    if (getConfig().seedDemoUsers) await seedDemoUsers(handle.db)
+    return handle
+  })
+  return globalDb.__njjwtDb.then((handle) => handle.db)
+}
+
+/** Tests only: use this database for the rest of the process. */
+export function setDbForTests(handle: DbHandle | undefined): void {
+  globalDb.__njjwtDb = handle ? Promise.resolve(handle) : undefined
+}

@@ -1,0 +1,54 @@
+import { defineConfig, devices } from '@playwright/test'
+
+// E2E against a production build (`npm run build` first; CI does) with short token lifetimes
+// (SPEC §10). Chromium is the system one: no browser download.
+
+const PORT = Number(process.env.PORT ?? 3100)
+const BASE_URL = `http://127.0.0.1:${PORT}`
+
+// A fresh embedded database per run. Set once in the runner process; workers inherit the env,
+// so every process that loads this file agrees on it.
+process.env.E2E_DATA_DIR ??= `.data/e2e-${Date.now()}`
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: 'list',
+  forbidOnly: Boolean(process.env.CI),
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `npm run start -- -p ${PORT} -H 127.0.0.1`,
+    url: `${BASE_URL}/`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      AUTH_ACCESS_TTL: '20s',
+      AUTH_REFRESH_TTL: '2m',
+      AUTH_REUSE_GRACE: '2s',
+      AUTH_REFRESH_WINDOW: '5s',
+      AUTH_REFRESH_MIN_INTERVAL: '1s',
+      AUTH_WARNING_BEFORE: '10s',
+      DATA_DIR: process.env.E2E_DATA_DIR,
+    },
+  },
+})

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto'
+import { inject } from 'vitest'
+import type { KeyValueStore } from '@/lib/store/kv'
+import { createMemoryKv } from '@/lib/store/kv-memory'
+import { createUpstashKv } from '@/lib/store/kv-upstash'
+import type { RateLimiter } from '@/lib/store/rate-limit'
+import { createMemoryRateLimiter } from '@/lib/store/rate-limit-memory'
+import { createUpstashRateLimiter } from '@/lib/store/rate-limit-upstash'
+
+type BackendName = 'memory' | 'upstash-redis'
+
+/** The Upstash REST bridge to REDIS_URL (tests/support/global-setup.ts), if running. */
+function restBridge(): { url: string; token: string } | null {
+  const url = inject('kvRestUrl')
+  return url ? { url, token: inject('kvRestToken') } : null
+}
+
+// Test files run in parallel against one Redis and FLUSHDB would wipe the others' keys:
+// every store gets a namespace of its own instead (keys carry TTLs, so they expire).
+const uniquePrefix = (kind: string) => `test:${kind}:${randomUUID()}`
+
+/** Every KV implementation the contract suites run against: memory always, Redis when REDIS_URL is set. */
+export function kvBackends(): Array<{ name: BackendName; create(): KeyValueStore }> {
+  const bridge = restBridge()
+  return [
+    { name: 'memory', create: createMemoryKv },
+    ...(bridge ? [{ name: 'upstash-redis' as const, create: () => withKeyPrefix(createUpstashKv(bridge), uniquePrefix('kv')) }] : []),
+  ]
+}
+
+export function rateLimiterBackends(): Array<{ name: BackendName; create(): RateLimiter }> {
+  const bridge = restBridge()
+  return [
+    { name: 'memory', create: createMemoryRateLimiter },
+    ...(bridge ? [{ name: 'upstash-redis' as const, create: () => createUpstashRateLimiter({ ...bridge, prefix: uniquePrefix('rl') }) }] : []),
+  ]
+}
+
+function withKeyPrefix(store: KeyValueStore, prefix: string): KeyValueStore {
+  const key = (name: string) => `${prefix}:${name}`
+  return {
+    get: (name) => store.get(key(name)),
+    getMany: (names) => store.getMany(names.map(key)),
+    set: (name, value, ttlSeconds) => store.set(key(name), value, ttlSeconds),
+    delete: (name) => store.delete(key(name)),
+    getAndDelete: (name) => store.getAndDelete(key(name)),
+    increment: (name, ttlSeconds) => store.increment(key(name), ttlSeconds),
+  }
+}

@@ -1,0 +1,139 @@
+import { NextRequest } from 'next/server'
+import * as catchAll from '@/app/api/[...path]/route'
+import * as login from '@/app/api/auth/login/route'
+import * as logout from '@/app/api/auth/logout/route'
+import * as refresh from '@/app/api/auth/refresh/route'
+import * as register from '@/app/api/auth/register/route'
+import * as session from '@/app/api/auth/session/route'
+import * as me from '@/app/api/me/route'
+import * as jwks from '@/app/.well-known/jwks.json/route'
+import { proxy } from '@/proxy'
+
+// Drives the real route handlers and the real gate with real Requests, in process. A client keeps
+// cookies like a browser (or tokens like a bearer client) so tests read like the spec.
+
+export const ORIGIN = 'http://localhost:3000'
+
+type Handler = (request: Request, context: unknown) => Promise<Response>
+const ROUTES: Record<string, Record<string, Handler | undefined>> = {
+  '/api/auth/login': login,
+  '/api/auth/logout': logout,
+  '/api/auth/refresh': refresh,
+  '/api/auth/register': register,
+  '/api/auth/session': session,
+  '/api/me': me,
+  '/.well-known/jwks.json': jwks,
+}
+
+export type CallOptions = {
+  body?: unknown
+  /** Raw body text (bad-input tests); wins over `body`. */
+  raw?: string | Uint8Array
+  headers?: Record<string, string>
+  /** Run the request through proxy.ts first, as Next does for gated paths. */
+  gate?: boolean
+}
+
+export class TestClient {
+  readonly cookies = new Map<string, string>()
+  constructor(readonly headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/130.0 Safari/537.36', 'accept-language': 'en' }) {}
+
+  request(method: string, path: string, options: CallOptions = {}): Request {
+    const headers = new Headers({ ...this.headers, ...options.headers })
+    if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+    let body: BodyInit | undefined
+    if (options.raw !== undefined) body = options.raw as BodyInit
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body)
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+    }
+    if (method !== 'GET' && !headers.has('origin') && !options.headers?.['origin-omit']) headers.set('origin', ORIGIN)
+    headers.delete('origin-omit')
+    return new Request(new URL(path, ORIGIN), { method, headers, body })
+  }
+
+  async call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+    let request = this.request(method, path, options)
+    if (options.gate) {
+      const gated = await proxy(new NextRequest(request))
+      if (gated.headers.get('x-middleware-next') !== '1' && !gated.headers.has('x-middleware-rewrite')) {
+        this.store(gated)
+        return gated
+      }
+      this.store(gated)
+      request = this.request(method, path, options)
+    }
+    const response = await dispatch(request)
+    this.store(response)
+    return response
+  }
+
+  /** Keeps Set-Cookie like a browser: Max-Age=0 deletes. */
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';')
+      const eq = pair!.indexOf('=')
+      const name = pair!.slice(0, eq).trim()
+      const value = pair!.slice(eq + 1).trim()
+      if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '') this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+  }
+}
+
+export async function dispatch(request: Request): Promise<Response> {
+  const { pathname } = new URL(request.url)
+  const module = ROUTES[pathname] ?? (pathname.startsWith('/api/') ? catchAll : undefined)
+  const handler = module?.[request.method] as Handler | undefined
+  if (!handler) return new Response(null, { status: module ? 405 : 404 })
+  return handler(request, { params: Promise.resolve({}) })
+}
+
+export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
+  return (await response.json()) as T
+}
+
+export async function signIn(client: TestClient, email: string, password: string, extra: Record<string, unknown> = {}) {
+  const response = await client.call('POST', '/api/auth/login', { body: { email, password, ...extra } })
+  return { response, body: await json(response) }
+}
+
+/** A bearer-mode client: tokens in JSON, X-Device-Id, no cookies. */
+export class BearerClient {
+  accessToken = ''
+  refreshToken = ''
+  deviceId = ''
+  constructor(readonly headers: Record<string, string> = { 'user-agent': 'nj-cli/1.0', 'accept-language': 'en' }) {}
+
+  async login(email: string, password: string, extra: Record<string, unknown> = {}) {
+    const response = await dispatch(this.request('POST', '/api/auth/login', { email, password, transport: 'bearer', ...extra }))
+    const body = await json<{ accessToken: string; refreshToken: string; deviceId: string }>(response.clone())
+    if (response.status === 200) Object.assign(this, { accessToken: body.accessToken, refreshToken: body.refreshToken, deviceId: body.deviceId })
+    return response
+  }
+
+  async refresh(options: { withAccess?: boolean; refreshToken?: string; deviceId?: string } = {}) {
+    const headers: Record<string, string> = { 'x-device-id': options.deviceId ?? this.deviceId }
+    if (options.withAccess) headers.authorization = `Bearer ${this.accessToken}`
+    const response = await dispatch(this.request('POST', '/api/auth/refresh', { refreshToken: options.refreshToken ?? this.refreshToken }, headers))
+    if (response.status === 200) {
+      const body = await json<{ rotated: boolean; accessToken?: string; refreshToken?: string }>(response.clone())
+      if (body.rotated) Object.assign(this, { accessToken: body.accessToken, refreshToken: body.refreshToken })
+    }
+    return response
+  }
+
+  /** A protected call through the gate and then the handler, as Next would run it. */
+  async get(path: string, token = this.accessToken): Promise<Response> {
+    const request = this.request('GET', path, undefined, { authorization: `Bearer ${token}` })
+    const gated = await proxy(new NextRequest(request.clone()))
+    if (gated.headers.get('x-middleware-next') !== '1') return gated
+    return dispatch(request)
+  }
+
+  request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Request {
+    const all = new Headers({ ...this.headers, ...headers })
+    if (body !== undefined) all.set('content-type', 'application/json')
+    return new Request(new URL(path, ORIGIN), { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) })
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, vi } from 'vitest'
+import { configureForTests } from '@/lib/config'
+import { setKeySetForTests } from '@/lib/auth/keys'
+import { hashPassword } from '@/lib/auth/passwords'
+import { newUuidV7 } from '@/lib/auth/ids'
+import { migratePostgres, openDatabase, setDbForTests, type Db } from '@/lib/store/db'
+import { setKvForTests, type KeyValueStore } from '@/lib/store/kv'
+import { users } from '@/lib/store/schema'
+import { kvBackends } from './backends'
+
+// One isolated app per test file (Epic Stack: every worker its own migrated database): in-memory
+// PGlite by default; with DATABASE_URL set, a fresh database on that server, dropped afterwards.
+// KV: in-process by default; with REDIS_URL set, Redis through the Upstash REST bridge.
+
+export const TEST_ENV = {
+  AUTH_ACCESS_TTL: '15m',
+  AUTH_REFRESH_TTL: '7d',
+  AUTH_REUSE_GRACE: '10s',
+  AUTH_EXPIRY_GRACE: '10s',
+  AUTH_REFRESH_WINDOW: '120s',
+  AUTH_REFRESH_MIN_INTERVAL: '30s',
+  APP_URL: '',
+  AUTH_SIGNING_KEYS: '',
+  KV_REST_API_URL: '',
+  KV_REST_API_TOKEN: '',
+  UPSTASH_REDIS_REST_URL: '',
+  UPSTASH_REDIS_REST_TOKEN: '',
+  VERCEL: '',
+}
+
+export type TestApp = { db: Db; kv: KeyValueStore; backend: string }
+
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  const app = {} as TestApp
+  let cleanup: () => Promise<void> = async () => {}
+  beforeAll(async () => {
+    const realPg = process.env.DATABASE_URL
+    let dbUrl: string | undefined
+    if (realPg) {
+      const name = `njjwt_test_${randomUUID().replaceAll('-', '')}`
+      await adminQuery(realPg, `CREATE DATABASE ${name}`)
+      dbUrl = withDatabase(realPg, name)
+      await migratePostgres(dbUrl)
+      cleanup = () => adminQuery(realPg, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    }
+    const config = configureForTests({ ...TEST_ENV, ...env, DATABASE_URL: dbUrl ?? '', POSTGRES_URL: '' })
+    const handle = await openDatabase(config.database)
+    const previous = cleanup
+    cleanup = async () => {
+      await handle.close()
+      await previous()
+    }
+    setDbForTests(handle)
+    setKeySetForTests(undefined)
+    const backend = kvBackends().at(-1)!
+    app.kv = backend.create()
+    app.backend = `${realPg ? 'postgres' : 'pglite'}+${backend.name}`
+    setKvForTests(app.kv)
+    app.db = handle.db
+  })
+  afterAll(async () => {
+    setDbForTests(undefined)
+    setKvForTests(undefined)
+    await cleanup()
+  })
+  return app
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const { Client } = await import('pg')
+  const client = new Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.href
+}
+
+/** The fake clock: only Date is faked, so drivers' timers keep running. */
+export function useFakeClock(start = Date.parse('2026-01-05T09:00:00Z')) {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(start)
+  return {
+    now: () => Date.now(),
+    advance(seconds: number) {
+      vi.setSystemTime(Date.now() + seconds * 1000)
+    },
+  }
+}
+
+// Cheap scrypt parameters for test users (the cost travels in the hash); demo users use the real ones.
+const TEST_COST = { N: 2 ** 10, r: 8, p: 1 }
+let counter = 0
+
+export async function createUser(db: Db, overrides: { email?: string; password?: string; role?: 'admin' | 'user'; name?: string } = {}) {
+  const password = overrides.password ?? 'correct-horse-battery'
+  const email = overrides.email ?? `person${++counter}-${randomUUID().slice(0, 6)}@example.test`
+  const now = new Date()
+  const [user] = await db
+    .insert(users)
+    .values({ id: newUuidV7(), email, name: overrides.name ?? 'Test Person', role: overrides.role ?? 'user', passwordHash: await hashPassword(password, TEST_COST), createdAt: now, updatedAt: now })
+    .returning()
+  return { ...user!, password }
+}
