@@ -1,10 +1,10 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { BearerClient, TestClient, dispatch, json, signIn } from './support/client'
-import { createUser, useFakeClock, useTestApp } from './support/harness'
+import { createUser, startFakeClock, setupTestApp } from './support/harness'
 
 // SPEC §3 and §7: the API's contract, bad input on every endpoint, CSRF.
-const app = useTestApp({ AUTH_ADMIN_EMAILS: 'boss@example.test' })
+const app = setupTestApp({ AUTH_ADMIN_EMAILS: 'boss@example.test' })
 
 type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: Record<string, string[]> }
 
@@ -122,7 +122,7 @@ describe('GET /api/auth/session and POST /api/auth/logout', () => {
   })
 
   it('logout with an expired access token still ends the session', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const user = await createUser(app.db)
     const cli = new BearerClient()
     await cli.login(user.email, user.password)

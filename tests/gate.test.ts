@@ -6,10 +6,10 @@ import { setKvForTests, type KeyValueStore } from '@/lib/store/kv'
 import { createUpstashKv } from '@/lib/store/kv-upstash'
 import { proxy } from '@/proxy'
 import { BearerClient, ORIGIN, TestClient, dispatch, json, signIn } from './support/client'
-import { createUser, useFakeClock, useTestApp } from './support/harness'
+import { createUser, startFakeClock, setupTestApp } from './support/harness'
 
 // SPEC §6: the gate in proxy.ts.
-const app = useTestApp()
+const app = setupTestApp()
 
 async function navigate(client: TestClient, path: string): Promise<Response> {
   const response = await proxy(new NextRequest(client.request('GET', path, { headers: { accept: 'text/html' } })))
@@ -51,7 +51,7 @@ describe('a valid access token', () => {
   })
 
   it('is tolerated for AUTH_EXPIRY_GRACE past exp and not a second longer', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const cli = new BearerClient()
     const user = await createUser(app.db)
     await cli.login(user.email, user.password)
@@ -94,7 +94,7 @@ describe('without a usable access token', () => {
 
 describe('refresh during a page navigation', () => {
   it('refreshes once and hands the new cookies to the same request and the browser', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { browser } = await browserSignedIn()
     const oldAccess = browser.cookies.get('njjwt-at')!
     clock.advance(16 * 60)
@@ -110,7 +110,7 @@ describe('refresh during a page navigation', () => {
   })
 
   it('parallel navigations share one successor through the reuse grace', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { user, browser } = await browserSignedIn()
     clock.advance(16 * 60)
     browser.cookies.delete('njjwt-at')
@@ -123,7 +123,7 @@ describe('refresh during a page navigation', () => {
   })
 
   it('a stale token (role changed) is refreshed on navigation with the new claims', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { user, browser } = await browserSignedIn()
     clock.advance(60)
     await markUserTokensStale(user.id, Date.now())

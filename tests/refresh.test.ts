@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest'
 import { getKeySet } from '@/lib/auth/keys'
 import { auditEvents, sessions, users } from '@/lib/store/schema'
 import { BearerClient, TestClient, json } from './support/client'
-import { createUser, useFakeClock, useTestApp } from './support/harness'
+import { createUser, startFakeClock, setupTestApp } from './support/harness'
 
 // SPEC §4, one describe per step, on a fake clock. Access 15m, refresh 7d, grace 10s,
 // refresh window 120s, min interval 30s (tests/support/harness.ts TEST_ENV).
-const app = useTestApp()
+const app = setupTestApp()
 
 async function signedIn(extra: Record<string, unknown> = {}) {
   const user = await createUser(app.db)
@@ -74,7 +74,7 @@ describe('§4 step 2: the refresh token itself', () => {
   })
 
   it('answers REFRESH_TOKEN_EXPIRED after its lifetime, and signing in again works', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { user, client } = await signedIn({ rememberMe: true })
     clock.advance(7 * 86400 + 1)
     const response = await client.refresh()
@@ -94,7 +94,7 @@ describe('§4 step 3: the session', () => {
   })
 
   it('answers SESSION_EXPIRED past the absolute lifetime, and no token outlives it', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { client } = await signedIn({ rememberMe: false }) // 12h browser session
     const sessionEnd = decodeJwt(client.refreshToken).iat! + 12 * 3600
     clock.advance(11 * 3600 + 59 * 60)
@@ -110,7 +110,7 @@ describe('§4 step 3: the session', () => {
 
 describe('§4 step 4: rotation state', () => {
   it('rotates the current token once its access token is due', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { client } = await signedIn()
     const before = { access: client.accessToken, refresh: client.refreshToken }
     clock.advance(15 * 60)
@@ -125,7 +125,7 @@ describe('§4 step 4: rotation state', () => {
   })
 
   it('replays within the grace answer the very same successor tokens', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { client } = await signedIn()
     const used = client.refreshToken
     expect((await client.refresh()).status).toBe(200)
@@ -140,7 +140,7 @@ describe('§4 step 4: rotation state', () => {
   })
 
   it('a replay after the grace revokes the whole session and its live access token', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { user, client } = await signedIn()
     const stolen = client.refreshToken
     expect((await client.refresh()).status).toBe(200)
@@ -159,7 +159,7 @@ describe('§4 step 4: rotation state', () => {
   })
 
   it('a grandparent token is reuse even within the grace', async () => {
-    useFakeClock()
+    startFakeClock()
     const { client } = await signedIn({})
     await app.db.update(users).set({ role: 'user' })
     const first = client.refreshToken
@@ -183,7 +183,7 @@ describe('§4 step 5: binding to the device', () => {
 
 describe('§4 step 6: not yet due', () => {
   it('issues nothing while the access token has more than the refresh window left', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { client } = await signedIn()
     const before = { access: client.accessToken, refresh: client.refreshToken }
     clock.advance(60)
@@ -203,7 +203,7 @@ describe('§4 step 6: not yet due', () => {
 
 describe('§4 step 7: one rotation per session per interval', () => {
   it('answers 429 RATE_LIMITED with Retry-After for a second rotation within 30s', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { client } = await signedIn()
     expect((await client.refresh()).status).toBe(200)
     clock.advance(12) // past the reuse grace, within the interval
@@ -218,7 +218,7 @@ describe('§4 step 7: one rotation per session per interval', () => {
 
 describe('§4 step 8: rotation', () => {
   it('takes role and permissions fresh from the database', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const { user, client } = await signedIn()
     expect(decodeJwt(client.accessToken).role).toBe('user')
     await app.db.update(users).set({ role: 'admin' }).where(eq(users.id, user.id))
@@ -245,7 +245,7 @@ describe('§4 step 8: rotation', () => {
 
 describe('cookie mode', () => {
   it('rotates through HttpOnly cookies and the JSON carries no token', async () => {
-    const clock = useFakeClock()
+    const clock = startFakeClock()
     const user = await createUser(app.db)
     const browser = new TestClient()
     const login = await browser.call('POST', '/api/auth/login', { body: { email: user.email, password: user.password } })

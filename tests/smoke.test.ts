@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { BearerClient, TestClient, json, signIn } from './support/client'
-import { createUser, useTestApp } from './support/harness'
+import { createUser, setupTestApp } from './support/harness'
 
-const app = useTestApp()
+const app = setupTestApp()
 
 describe('plumbing', () => {
   it('signs in with cookies and with bearer tokens', async () => {

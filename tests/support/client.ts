@@ -83,9 +83,9 @@ export class TestClient {
 
 export async function dispatch(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url)
-  const module = ROUTES[pathname] ?? (pathname.startsWith('/api/') ? catchAll : undefined)
-  const handler = module?.[request.method] as Handler | undefined
-  if (!handler) return new Response(null, { status: module ? 405 : 404 })
+  const routeModule = ROUTES[pathname] ?? (pathname.startsWith('/api/') ? catchAll : undefined)
+  const handler = routeModule?.[request.method] as Handler | undefined
+  if (!handler) return new Response(null, { status: routeModule ? 405 : 404 })
   return handler(request, { params: Promise.resolve({}) })
 }
 

@@ -31,7 +31,7 @@ export const TEST_ENV = {
 
 export type TestApp = { db: Db; kv: KeyValueStore; backend: string }
 
-export function useTestApp(env: Record<string, string> = {}): TestApp {
+export function setupTestApp(env: Record<string, string> = {}): TestApp {
   const app = {} as TestApp
   let cleanup: () => Promise<void> = async () => {}
   beforeAll(async () => {
@@ -85,7 +85,7 @@ function withDatabase(url: string, name: string): string {
 }
 
 /** The fake clock: only Date is faked, so drivers' timers keep running. */
-export function useFakeClock(start = Date.parse('2026-01-05T09:00:00Z')) {
+export function startFakeClock(start = Date.parse('2026-01-05T09:00:00Z')) {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(start)
   return {
