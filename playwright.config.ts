@@ -18,6 +18,8 @@ export default defineConfig({
   reporter: 'list',
   forbidOnly: Boolean(process.env.CI),
   globalSetup: './e2e/global-setup.ts',
+  // The first sign-in of a run also opens the embedded database, migrates and seeds it.
+  expect: { timeout: 10_000 },
   use: {
     baseURL: BASE_URL,
     trace: 'retain-on-failure',

@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { NextResponse, type NextRequest } from 'next/server'
 import { authenticateAccessToken, bearerToken, type AccessFailure } from '@/lib/auth/access'
 import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
@@ -28,16 +29,16 @@ export async function proxy(request: NextRequest) {
     if (!(error instanceof KvUnavailableError)) throw error
     // Fail closed: without the denylist nothing protected passes unchecked.
     console.warn(`[gate ${pathname}] ${error.message}`)
-    return problemResponse('SERVICE_UNAVAILABLE', { origin: request.nextUrl.origin, retryAfter: 5 })
+    return problemResponse('SERVICE_UNAVAILABLE', { origin: requestOrigin(request), retryAfter: 5 })
   }
 }
 
 async function gate(request: NextRequest, pathname: string, isApi: boolean): Promise<Response> {
   const now = Date.now()
-  const secure = isSecureContext(request.url)
+  const secure = isSecureContext(requestOrigin(request))
   const bearer = bearerToken(request.headers)
   const cookies = readAuthCookies(request.cookies, secure)
-  const result = await authenticateAccessToken(bearer ?? cookies.access, now)
+  const result = await authenticateAccessToken(bearer ?? cookies.access, now, !bearer && Boolean(cookies.refresh))
   if (result.ok) return authorize(request, pathname, isApi, result.claims.permissions)
 
   const navigation = !isApi && request.method === 'GET' && !bearer
@@ -46,7 +47,7 @@ async function gate(request: NextRequest, pathname: string, isApi: boolean): Pro
     const refreshed = await refreshDuringNavigation(request, pathname, secure, cookies, now)
     if (refreshed) return refreshed
   }
-  if (isApi) return problemResponse(result.code, { origin: request.nextUrl.origin })
+  if (isApi) return problemResponse(result.code, { origin: requestOrigin(request) })
   return toLogin(request, pathname)
 }
 
@@ -79,7 +80,7 @@ async function refreshDuringNavigation(
 function authorize(request: NextRequest, pathname: string, isApi: boolean, permissions: string[], headers?: Headers): NextResponse {
   const needed = requiredPermission(pathname)
   if (needed && !hasPermission({ permissions }, needed)) {
-    if (isApi) return problemResponse('FORBIDDEN', { origin: request.nextUrl.origin, detail: `This needs the ${needed} permission.` }) as NextResponse
+    if (isApi) return problemResponse('FORBIDDEN', { origin: requestOrigin(request), detail: `This needs the ${needed} permission.` }) as NextResponse
     return NextResponse.rewrite(new URL('/forbidden', request.url), { status: 403, ...(headers ? { request: { headers } } : {}) })
   }
   return NextResponse.next(headers ? { request: { headers } } : undefined)

@@ -24,7 +24,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test('the dashboard and a failed sign-in have no axe violations', async ({ page }) => {
       // Another email than the smoke test's, so the per-email failure limit stays far away.
       await signIn(page, { email: `nobody-${colorScheme}@example.com`, password: 'wrong-password-1' })
-      await expect(page.getByRole('alert')).toBeVisible()
+      await expect(page.locator('form').getByRole('alert')).toBeVisible()
       await expectNoViolations(page)
       await signIn(page)
       await expectOnDashboard(page)

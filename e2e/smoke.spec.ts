@@ -15,7 +15,7 @@ test.describe('SPEC §9: signing in through the browser', () => {
 
   test('a wrong password shows a friendly message, not an error code', async ({ page }) => {
     await signIn(page, { email: DEMO_USER.email, password: 'not-the-password' })
-    const alert = page.getByRole('alert')
+    const alert = page.locator('form').getByRole('alert')
     await expect(alert).toContainText('don’t match')
     await expect(alert).not.toContainText('INVALID_CREDENTIALS')
     await expect(page).toHaveURL((url) => url.pathname === '/login')

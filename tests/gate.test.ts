@@ -78,6 +78,13 @@ describe('without a usable access token', () => {
     expect(location.searchParams.get('next')).toBe('/dashboard?tab=claims')
   })
 
+  it('an access cookie the browser dropped at expiry reads as ACCESS_TOKEN_EXPIRED while the refresh cookie lives', async () => {
+    const { browser } = await browserSignedIn()
+    browser.cookies.delete('njjwt-at')
+    const api = await proxy(new NextRequest(browser.request('GET', '/api/me')))
+    expect((await json(api)).code).toBe('ACCESS_TOKEN_EXPIRED')
+  })
+
   it('refuses a refresh token presented as an access token', async () => {
     const cli = new BearerClient()
     const user = await createUser(app.db)

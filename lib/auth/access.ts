@@ -10,8 +10,10 @@ export type AccessResult = { ok: true; claims: AccessClaims } | { ok: false; cod
  * The one access-token check, shared by the gate and the server code behind it: signature and
  * claims (no I/O), then the denylist in a single KV round trip. No database.
  */
-export async function authenticateAccessToken(token: string | undefined, nowMs: number): Promise<AccessResult> {
-  if (!token) return { ok: false, code: 'UNAUTHENTICATED' }
+export async function authenticateAccessToken(token: string | undefined, nowMs: number, hasRefreshCookie = false): Promise<AccessResult> {
+  // The browser drops the access cookie when it expires; with the refresh cookie still there,
+  // that is an expired token to refresh, not a signed-out person (the client wrapper relies on it).
+  if (!token) return { ok: false, code: hasRefreshCookie ? 'ACCESS_TOKEN_EXPIRED' : 'UNAUTHENTICATED' }
   const { issuer, audience, ttl } = getConfig()
   const verified = await verifyToken('access', token, await getKeySet(), { issuer, audience, now: nowMs, graceSeconds: ttl.expiryGrace })
   if (!verified.ok) return { ok: false, code: verified.reason === 'expired' ? 'ACCESS_TOKEN_EXPIRED' : 'ACCESS_TOKEN_INVALID' }

@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import 'server-only'
 import { cookies, headers } from 'next/headers'
 import { cache } from 'react'
@@ -17,9 +18,9 @@ export type RequestAuth = { claims: AccessClaims; transport: 'cookie' | 'bearer'
 /** Route handlers: the verified access token of the request, or a thrown 401 problem. */
 export async function requireAuth(request: Request, nowMs = Date.now()): Promise<RequestAuth> {
   const bearer = bearerToken(request.headers)
-  const cookieToken = bearer ? undefined : readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(request.url)).access
-  const token = bearer ?? cookieToken
-  const result = await authenticateAccessToken(token, nowMs)
+  const cookies = bearer ? undefined : readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(requestOrigin(request)))
+  const token = bearer ?? cookies?.access
+  const result = await authenticateAccessToken(token, nowMs, Boolean(cookies?.refresh))
   if (!result.ok) throw new ProblemError(result.code)
   return { claims: result.claims, transport: bearer ? 'bearer' : 'cookie', accessToken: token! }
 }

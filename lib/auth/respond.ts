@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { getConfig } from '@/lib/config'
 import { jsonResponse, problemResponse } from '@/lib/http/problem'
 import type { ErrorCode } from '@/lib/http/errors'
@@ -30,20 +31,20 @@ export function tokensResponse(
     return jsonResponse({ ...body, accessToken: issued.tokens.accessToken, refreshToken: issued.tokens.refreshToken, deviceId: issued.deviceId }, { status })
   }
   const headers = new Headers()
-  for (const cookie of issuedCookies(isSecureContext(request.url), issued.tokens, issued.rememberMe, issued.deviceId, issued.nowMs)) {
+  for (const cookie of issuedCookies(isSecureContext(requestOrigin(request)), issued.tokens, issued.rememberMe, issued.deviceId, issued.nowMs)) {
     headers.append('Set-Cookie', serializeCookie(cookie))
   }
   return jsonResponse(body, { status, headers })
 }
 
 export function withClearedCookies(request: Request, response: Response): Response {
-  for (const cookie of clearedSessionCookies(isSecureContext(request.url))) response.headers.append('Set-Cookie', serializeCookie(cookie))
+  for (const cookie of clearedSessionCookies(isSecureContext(requestOrigin(request)))) response.headers.append('Set-Cookie', serializeCookie(cookie))
   return response
 }
 
 /** A failed refresh or sign-in: problem+json, and in cookie mode the dead cookies go too. */
 export function authFailure(request: Request, transport: Transport, code: ErrorCode, retryAfter?: number): Response {
-  const response = problemResponse(code, { origin: new URL(request.url).origin, retryAfter })
+  const response = problemResponse(code, { origin: requestOrigin(request), retryAfter })
   const terminal = code !== 'RATE_LIMITED' && code !== 'SERVICE_UNAVAILABLE'
   return transport === 'cookie' && terminal ? withClearedCookies(request, response) : response
 }

@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { getConfig } from '@/lib/config'
 import { ProblemError } from './errors'
 
@@ -6,7 +7,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** This site's origin: APP_URL when set, else the request's own (any port, every Vercel preview). */
 export function siteOrigin(request: Request): string {
   const { appUrl } = getConfig()
-  return appUrl ? new URL(appUrl).origin : new URL(request.url).origin
+  return appUrl ? new URL(appUrl).origin : requestOrigin(request)
 }
 
 /**

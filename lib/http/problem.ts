@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { KvUnavailableError } from '@/lib/store/kv'
 import { ERRORS, errorTypeUrl, ProblemError, type ErrorCode, type FieldErrors } from './errors'
 
@@ -31,7 +32,7 @@ export function jsonResponse(body: unknown, init: { status?: number; headers?: H
 
 /** Renders any thrown value: expected failures as their problem, the rest as a logged 500 without internals. */
 export function errorToResponse(error: unknown, request: Request): Response {
-  const origin = new URL(request.url).origin
+  const origin = requestOrigin(request)
   if (error instanceof ProblemError) {
     return problemResponse(error.code, { detail: error.detail, ...error.extra, origin })
   }

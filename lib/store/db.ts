@@ -1,4 +1,5 @@
 import 'server-only'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { getConfig } from '@/lib/config'
@@ -26,6 +27,7 @@ export async function openDatabase(database = getConfig().database): Promise<DbH
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
   const { migrate } = await import('drizzle-orm/pglite/migrator')
+  if (database.dir) await mkdir(path.resolve(database.dir), { recursive: true })
   const client = database.dir ? new PGlite(path.resolve(database.dir)) : new PGlite()
   const db = drizzle(client, { schema })
   await migrate(db, { migrationsFolder: MIGRATIONS })
@@ -54,6 +56,10 @@ export function getDb(): Promise<Db> {
     const { seedDemoUsers } = await import('./seed')
     if (getConfig().seedDemoUsers) await seedDemoUsers(handle.db)
     return handle
+  })
+  // A failed start (database down) is retried by the next request, not cached forever.
+  globalDb.__njjwtDb.catch(() => {
+    globalDb.__njjwtDb = undefined
   })
   return globalDb.__njjwtDb.then((handle) => handle.db)
 }

@@ -14,7 +14,7 @@ import { proxy } from '@/proxy'
 
 export const ORIGIN = 'http://localhost:3000'
 
-type Handler = (request: Request, context: unknown) => Promise<Response>
+type Handler = (request: Request, context: unknown) => Response | Promise<Response>
 const ROUTES: Record<string, Record<string, Handler | undefined>> = {
   '/api/auth/login': login,
   '/api/auth/logout': logout,
@@ -83,7 +83,7 @@ export class TestClient {
 
 export async function dispatch(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url)
-  const routeModule = ROUTES[pathname] ?? (pathname.startsWith('/api/') ? catchAll : undefined)
+  const routeModule: Record<string, Handler | undefined> | undefined = ROUTES[pathname] ?? (pathname.startsWith('/api/') ? catchAll : undefined)
   const handler = routeModule?.[request.method] as Handler | undefined
   if (!handler) return new Response(null, { status: routeModule ? 405 : 404 })
   return handler(request, { params: Promise.resolve({}) })

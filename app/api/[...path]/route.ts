@@ -1,8 +1,9 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { problemResponse } from '@/lib/http/problem'
 
 // Unknown /api/* paths answer problem+json, never Next's HTML 404 page.
 function notFound(request: Request): Response {
-  return problemResponse('NOT_FOUND', { detail: `No API at ${new URL(request.url).pathname}.`, origin: new URL(request.url).origin })
+  return problemResponse('NOT_FOUND', { detail: `No API at ${new URL(request.url).pathname}.`, origin: requestOrigin(request) })
 }
 
 export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE }

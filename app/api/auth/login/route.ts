@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { z } from 'zod'
 import { recordAudit } from '@/lib/audit'
 import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
@@ -33,7 +34,7 @@ export const POST = route(async (request) => {
     await recordAudit(await getDb(), { event: 'login_failed', at: new Date(now), userId: user?.id, ip: client.ip, userAgent: client.userAgent, detail: { reason: user ? 'wrong_password' : 'unknown_email' } })
     throw new ProblemError('INVALID_CREDENTIALS', 'The email or password is wrong.')
   }
-  const secure = isSecureContext(request.url)
+  const secure = isSecureContext(requestOrigin(request))
   const offered = body.transport === 'bearer' ? request.headers.get('x-device-id') : readAuthCookies(parseCookieHeader(request.headers.get('cookie')), secure).device
   const deviceId = acceptDeviceId(offered)
   const { session, tokens } = await startSession({ user, rememberMe: body.rememberMe, deviceId, client, transport: body.transport }, now)

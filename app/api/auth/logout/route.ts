@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { z } from 'zod'
 import { bearerToken } from '@/lib/auth/access'
 import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
@@ -16,7 +17,7 @@ export const POST = route(async (request) => {
   const body = await readJson(request, LogoutBody, { optional: true })
   const bearer = bearerToken(request.headers)
   if (!bearer && body.refreshToken === undefined) assertSameOrigin(request)
-  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(request.url))
+  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(requestOrigin(request)))
   await logout({ accessToken: bearer ?? cookies.access, refreshToken: body.refreshToken ?? cookies.refresh, client: readClientInfo(request.headers) }, Date.now())
   return withClearedCookies(request, jsonResponse({ loggedOut: true }))
 })

@@ -1,3 +1,4 @@
+import { requestOrigin } from '@/lib/http/origin'
 import { z } from 'zod'
 import { bearerToken } from '@/lib/auth/access'
 import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
@@ -16,7 +17,7 @@ export const POST = route(async (request) => {
   const body = await readJson(request, RefreshBody, { optional: true })
   const transport = body.refreshToken === undefined ? 'cookie' : 'bearer'
   if (transport === 'cookie') assertSameOrigin(request)
-  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(request.url))
+  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(requestOrigin(request)))
   const bearer = transport === 'bearer'
   const deviceId = bearer ? (request.headers.get('x-device-id') ?? undefined) : cookies.device
   const now = Date.now()
