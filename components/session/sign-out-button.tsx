@@ -14,7 +14,9 @@ export function SignOutButton() {
     const result = await requestJson('/api/auth/logout', { method: 'POST' })
     // 401: the session had already ended, which is what signing out wants anyway.
     if (result.ok || result.status === 401) {
-      // A full page load drops every bit of signed-in client state (router cache included).
+      // A full page load, not router.push: it drops the client router cache, so Back cannot
+      // show the signed-in dashboard (claims included) from memory.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- deliberate, see above
       window.location.assign('/login')
       return
     }

@@ -33,8 +33,8 @@ export function LoginForm({ next }: { next: string }) {
       },
     })
     if (result.ok) {
-      // A full page load, not a client-side transition: the new session's cookies reach
-      // every server component and no signed-out router state survives.
+      // A full page load, not router.push: the auth state changed, so no client router state
+      // from before may survive (e.g. a prefetched signed-out redirect for /dashboard).
       window.location.assign(next)
       return
     }

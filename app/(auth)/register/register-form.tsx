@@ -49,7 +49,8 @@ export function RegisterForm() {
       setPending(false)
       return
     }
-    // Full page load so the new session's cookies reach every server component.
+    // A full page load, as after sign-in (see login-form.tsx).
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- deliberate, see above
     window.location.assign('/dashboard')
   }
 
