@@ -15,7 +15,7 @@ const MIGRATIONS = path.join(process.cwd(), 'drizzle')
  * node-postgres for a real Postgres (transactions: refresh rotation needs them), else PGlite:
  * on disk under DATA_DIR for dev/start, in memory for tests, migrated automatically.
  */
-export async function openDatabase(database = getConfig().database): Promise<DbHandle> {
+export async function openDatabase(database = getConfig().database, options: { loadDataDir?: Blob } = {}): Promise<DbHandle> {
   if (database.kind === 'postgres') {
     const { Pool } = await import('pg')
     const { drizzle } = await import('drizzle-orm/node-postgres')
@@ -28,7 +28,7 @@ export async function openDatabase(database = getConfig().database): Promise<DbH
   const { drizzle } = await import('drizzle-orm/pglite')
   const { migrate } = await import('drizzle-orm/pglite/migrator')
   if (database.dir) await mkdir(path.resolve(database.dir), { recursive: true })
-  const client = database.dir ? new PGlite(path.resolve(database.dir)) : new PGlite()
+  const client = database.dir ? new PGlite(path.resolve(database.dir)) : new PGlite({ loadDataDir: options.loadDataDir })
   const db = drizzle(client, { schema })
   await migrate(db, { migrationsFolder: MIGRATIONS })
   return { db: db as unknown as Db, close: () => client.close() }

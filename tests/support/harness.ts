@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, vi } from 'vitest'
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, inject, vi } from 'vitest'
 import { configureForTests } from '@/lib/config'
 import { setKeySetForTests } from '@/lib/auth/keys'
 import { hashPassword } from '@/lib/auth/passwords'
@@ -45,7 +46,9 @@ export function setupTestApp(env: Record<string, string> = {}): TestApp {
       cleanup = () => adminQuery(realPg, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
     }
     const config = configureForTests({ ...TEST_ENV, ...env, DATABASE_URL: dbUrl ?? '', POSTGRES_URL: '' })
-    const handle = await openDatabase(config.database)
+    const snapshot = inject('pgliteSnapshot')
+    const loadDataDir = !realPg && snapshot ? new Blob([await readFile(snapshot)]) : undefined
+    const handle = await openDatabase(config.database, { loadDataDir })
     const previous = cleanup
     cleanup = async () => {
       await handle.close()
