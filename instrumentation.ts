@@ -1,0 +1,15 @@
+// Runs once when a server instance starts, before it serves requests. Validating the
+// configuration here turns a missing Vercel variable into a start-up error (SPEC §1), and opening
+// the database here means the embedded PGlite is created, migrated and seeded before the first
+// visitor instead of during their sign-in.
+export async function register() {
+  // NEXT_RUNTIME is Next's own marker of which runtime loads this file, not app configuration.
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return
+  const { getConfig } = await import('./lib/config')
+  const config = getConfig()
+  const { getDb } = await import('./lib/store/db')
+  const { getKeySet } = await import('./lib/auth/keys')
+  await Promise.all([getDb(), getKeySet()])
+  console.info(`NJ-JWT ready: ${config.database.kind} database, ${config.kv.kind} KV`)
+}
