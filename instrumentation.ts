@@ -4,7 +4,6 @@
 // visitor instead of during their sign-in.
 export async function register() {
   // NEXT_RUNTIME is Next's own marker of which runtime loads this file, not app configuration.
-  // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
   const { getConfig } = await import('./lib/config')
   const config = getConfig()
