@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { getKeySet } from '@/lib/auth/keys'
@@ -240,6 +240,11 @@ describe('§4 step 8: rotation', () => {
     expect(events.filter((e) => e === 'token_refreshed')).toHaveLength(1)
     expect(events).not.toContain('refresh_reuse_detected')
     expect((await client.get('/api/me', bodies[0]!.accessToken)).status).toBe(200)
+    if (app.backend.startsWith('postgres')) {
+      // The requests really ran side by side on several connections of the pool, not one.
+      const [row] = await app.db.select({ n: sql<number>`count(*)::int` }).from(sql`pg_stat_activity`).where(sql`datname = current_database()`)
+      expect(row!.n).toBeGreaterThanOrEqual(4)
+    }
   })
 })
 
