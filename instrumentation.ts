@@ -5,6 +5,8 @@
 export async function register() {
   // NEXT_RUNTIME is Next's own marker of which runtime loads this file, not app configuration.
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
+  const { stampPeerAddresses } = await import('./lib/http/peer-address')
+  stampPeerAddresses()
   const { getConfig } = await import('./lib/config')
   const config = getConfig()
   const { getDb } = await import('./lib/store/db')

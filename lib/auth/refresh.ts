@@ -9,6 +9,7 @@ import { getDb, type Tx } from '@/lib/store/db'
 import { refreshTokens, sessions, users, type SessionRow } from '@/lib/store/schema'
 import { checkAccessToken, denySession } from './denylist'
 import { sha256 } from './ids'
+import { spendLimit } from './limits'
 import { issueTokens, sessionView, type IssuedTokens, type SessionView } from './issue'
 import { getKeySet } from './keys'
 import { markSessionRevoked, type RevokeReason } from './sessions'
@@ -42,6 +43,8 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
   if (!verified.ok) return { ok: false, code: verified.reason === 'expired' ? 'REFRESH_TOKEN_EXPIRED' : 'REFRESH_TOKEN_INVALID' }
   const claims = verified.claims
   const freshAccess = await accessNotYetDue(input.accessToken, claims, nowMs)
+  // §4.7: every refresh with a genuine token counts toward its IP's budget; only rotations are refused.
+  const ipBudget = await spendLimit('refresh_ip', input.client.ip ?? 'unknown')
 
   const db = await getDb()
   const outcome = await db.transaction(async (tx): Promise<TxOutcome> => {
@@ -83,6 +86,10 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
     // 7. At most one rotation per session per interval (never longer than half an access lifetime,
     // or a client refreshing on expiry could never rotate: docs/decisions/006).
     const interval = Math.min(ttl.refreshMinInterval, Math.floor(ttl.access / 2)) * 1000
+    if (!ipBudget.ok) {
+      await recordAudit(tx, { ...audit, event: 'rate_limited', detail: { limit: 'refresh_ip' } })
+      return { ok: false, code: 'RATE_LIMITED', retryAfter: ipBudget.retryAfterSeconds }
+    }
     const sinceLast = session.lastRotatedAt ? nowMs - session.lastRotatedAt.getTime() : Infinity
     if (sinceLast < interval) {
       await recordAudit(tx, { ...audit, event: 'rate_limited', detail: { limit: 'refresh_per_session' } })

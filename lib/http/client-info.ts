@@ -1,12 +1,15 @@
 import { getConfig } from '@/lib/config'
 import { sha256 } from '@/lib/auth/ids'
 
+/** Set by lib/http/peer-address.ts on every request: the socket's address, never the client's word. */
+export const PEER_HEADER = 'x-njjwt-peer-address'
+
 export type ClientInfo = { ip: string | null; userAgent: string | null; fingerprint: string; deviceLabel: string }
 
 /**
  * Who is asking (SPEC §5). Client IP: on Vercel the platform's own header (Vercel overwrites it,
  * the client cannot); self-hosted behind a proxy that appends to X-Forwarded-For
- * (AUTH_TRUST_PROXY=1) its last hop; otherwise the address Next reports for the socket.
+ * (AUTH_TRUST_PROXY=1) its last hop; otherwise the socket's address (docs/decisions/008).
  */
 export function readClientInfo(headers: Headers): ClientInfo {
   const userAgent = headers.get('user-agent')?.slice(0, 512) ?? null
@@ -15,12 +18,13 @@ export function readClientInfo(headers: Headers): ClientInfo {
 }
 
 export function clientIp(headers: Headers): string | null {
-  const { onVercel } = getConfig()
+  const { onVercel, policy } = getConfig()
   if (onVercel) return clean(headers.get('x-vercel-forwarded-for')?.split(',')[0] ?? headers.get('x-real-ip'))
-  // `next start` fills X-Forwarded-For with the socket address only when the client sent none, so
-  // without a trusted proxy in front the last hop is the best the server can report.
   const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean)
-  return clean(hops.at(-1))
+  // The last hop is the one our own reverse proxy appended; earlier ones are the client's word.
+  if (policy.trustProxy) return clean(hops.at(-1))
+  // Otherwise the socket's address, stamped by lib/http/peer-address.ts; X-Forwarded-For is ignored.
+  return clean(headers.get(PEER_HEADER))
 }
 
 function clean(value: string | null | undefined): string | null {

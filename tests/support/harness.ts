@@ -7,8 +7,9 @@ import { hashPassword } from '@/lib/auth/passwords'
 import { newUuidV7 } from '@/lib/auth/ids'
 import { migratePostgres, openDatabase, setDbForTests, type Db } from '@/lib/store/db'
 import { setKvForTests, type KeyValueStore } from '@/lib/store/kv'
+import { setRateLimiterForTests } from '@/lib/store/rate-limit'
 import { users } from '@/lib/store/schema'
-import { kvBackends } from './backends'
+import { kvBackends, rateLimiterBackends } from './backends'
 
 // One isolated app per test file (Epic Stack: every worker its own migrated database): in-memory
 // PGlite by default; with DATABASE_URL set, a fresh database on that server, dropped afterwards.
@@ -21,6 +22,11 @@ export const TEST_ENV = {
   AUTH_EXPIRY_GRACE: '10s',
   AUTH_REFRESH_WINDOW: '120s',
   AUTH_REFRESH_MIN_INTERVAL: '30s',
+  // Generous budgets so suites can sign in freely; tests/rate-limits.test.ts sets the real ones.
+  AUTH_LOGIN_LIMIT: '1000',
+  AUTH_LOGIN_IP_LIMIT: '1000',
+  AUTH_REGISTER_LIMIT: '1000',
+  AUTH_REFRESH_IP_LIMIT: '1000',
   APP_URL: '',
   AUTH_SIGNING_KEYS: '',
   KV_REST_API_URL: '',
@@ -60,11 +66,13 @@ export function setupTestApp(env: Record<string, string> = {}): TestApp {
     app.kv = backend.create()
     app.backend = `${realPg ? 'postgres' : 'pglite'}+${backend.name}`
     setKvForTests(app.kv)
+    setRateLimiterForTests(rateLimiterBackends().at(-1)!.create())
     app.db = handle.db
   })
   afterAll(async () => {
     setDbForTests(undefined)
     setKvForTests(undefined)
+    setRateLimiterForTests(undefined)
     await cleanup()
   })
   return app

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { enforceLimit } from '@/lib/auth/limits'
 import { registerUser, userView } from '@/lib/auth/users'
 import { readJson } from '@/lib/http/body'
 import { readClientInfo } from '@/lib/http/client-info'
@@ -14,8 +15,9 @@ const RegisterBody = z.object({
 
 export const POST = route(async (request) => {
   assertSameOrigin(request)
-  const body = await readJson(request, RegisterBody)
   const client = readClientInfo(request.headers)
+  await enforceLimit('register_ip', client.ip ?? 'unknown', client)
+  const body = await readJson(request, RegisterBody)
   const user = await registerUser({ ...body, ip: client.ip, userAgent: client.userAgent }, Date.now())
   if (!user) throw new ProblemError('EMAIL_TAKEN', 'An account with this email already exists.')
   return jsonResponse({ user: userView(user) }, { status: 201 })

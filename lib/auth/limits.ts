@@ -1,0 +1,52 @@
+import { recordAudit } from '@/lib/audit'
+import { getConfig } from '@/lib/config'
+import type { ClientInfo } from '@/lib/http/client-info'
+import { ProblemError } from '@/lib/http/errors'
+import { getDb } from '@/lib/store/db'
+import { getRateLimiter, type RateLimitResult, type RateLimitRule } from '@/lib/store/rate-limit'
+
+// The request budgets of SPEC §4.7 and §7, named once. Keys never hold a token, only an IP,
+// an email or a session id.
+
+export type LimitName = 'login_ip' | 'login_failures' | 'register_ip' | 'refresh_ip'
+
+export function limitRule(name: LimitName): RateLimitRule {
+  const { limits } = getConfig()
+  switch (name) {
+    case 'login_ip':
+      return { limit: limits.loginPerIp, windowSeconds: 15 * 60 }
+    case 'login_failures':
+      return { limit: limits.loginFailures, windowSeconds: 15 * 60 }
+    case 'register_ip':
+      return { limit: limits.registerPerIp, windowSeconds: 60 * 60 }
+    case 'refresh_ip':
+      return { limit: limits.refreshPerIp, windowSeconds: 60 }
+  }
+}
+
+const key = (name: LimitName, subject: string) => `${name}:${subject}`
+
+/** Counts one request against the budget. */
+export function spendLimit(name: LimitName, subject: string): Promise<RateLimitResult> {
+  return getRateLimiter().limit(key(name, subject), limitRule(name))
+}
+
+export function peekLimit(name: LimitName, subject: string): Promise<RateLimitResult> {
+  return getRateLimiter().peek(key(name, subject), limitRule(name))
+}
+
+export function resetLimit(name: LimitName, subject: string): Promise<void> {
+  return getRateLimiter().reset(key(name, subject), limitRule(name))
+}
+
+/** Audits `rate_limited` and throws the 429 problem with its Retry-After. */
+export async function rejectRateLimited(name: LimitName, result: RateLimitResult, client: ClientInfo, userId?: string | null): Promise<never> {
+  await recordAudit(await getDb(), { event: 'rate_limited', at: new Date(), userId, ip: client.ip, userAgent: client.userAgent, detail: { limit: name } })
+  throw new ProblemError('RATE_LIMITED', 'Too many attempts. Wait a moment and try again.', { retryAfter: result.retryAfterSeconds })
+}
+
+/** Spends from the budget and rejects when it is exhausted. */
+export async function enforceLimit(name: LimitName, subject: string, client: ClientInfo): Promise<void> {
+  const result = await spendLimit(name, subject)
+  if (!result.ok) await rejectRateLimited(name, result, client)
+}

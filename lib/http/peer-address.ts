@@ -1,0 +1,26 @@
+import type { IncomingMessage } from 'node:http'
+import http from 'node:http'
+import { PEER_HEADER } from './client-info'
+
+/**
+ * Route handlers get no socket (Next removed `request.ip`), and `next start` fills
+ * X-Forwarded-For with the socket address only when the client sent none (`??=`), so a client
+ * talking to Next directly could name any address. This stamps the real peer address on every
+ * incoming request under a header of our own, overwriting whatever a client sent in it.
+ * Installed once from instrumentation.ts; self-hosted only (Vercel has its own header).
+ */
+
+const globalPatch = globalThis as { __njjwtPeerPatched?: boolean }
+
+export function stampPeerAddresses(): void {
+  if (globalPatch.__njjwtPeerPatched) return
+  globalPatch.__njjwtPeerPatched = true
+  const emit = http.Server.prototype.emit
+  http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event === 'request') {
+      const request = args[0] as IncomingMessage
+      request.headers[PEER_HEADER] = request.socket?.remoteAddress ?? ''
+    }
+    return (emit as (...all: unknown[]) => boolean).apply(this, [event, ...args])
+  } as typeof emit
+}
