@@ -2,6 +2,7 @@ import { requestOrigin } from '@/lib/http/origin'
 import 'server-only'
 import { cookies, headers } from 'next/headers'
 import { cache } from 'react'
+import { assertSameOrigin } from '@/lib/http/csrf'
 import { ProblemError } from '@/lib/http/errors'
 import { parseCookieHeader } from '@/lib/http/cookie-header'
 import { authenticateAccessToken, bearerToken } from './access'
@@ -41,3 +42,10 @@ export const getCurrentUser = cache(async (): Promise<{ user: UserView; claims: 
   const user = await findUserById(result.claims.sub)
   return user ? { user: userView(user), claims: result.claims } : null
 })
+
+/** A state-changing request: authenticated, and CSRF-checked when it rides on cookies (SPEC §3). */
+export async function requireAuthForChange(request: Request, permission?: Permission): Promise<RequestAuth> {
+  const auth = permission ? await requirePermission(request, permission) : await requireAuth(request)
+  if (auth.transport === 'cookie') assertSameOrigin(request)
+  return auth
+}

@@ -24,9 +24,9 @@ export async function logout(input: { accessToken?: string; refreshToken?: strin
   const db = await getDb()
   await db.transaction(async (tx) => {
     const revoked = await markSessionRevoked(tx, session, 'logout', nowMs, input.client)
-    if (revoked) {
-      await recordAudit(tx, { event: 'logout', at: new Date(nowMs), userId: sub, sessionId: sid, tokenType: access ? 'access' : 'refresh', jti: access?.jti ?? refresh?.jti, ip: input.client.ip, userAgent: input.client.userAgent })
-    }
+    const who = { at: new Date(nowMs), userId: sub, sessionId: sid, ip: input.client.ip, userAgent: input.client.userAgent }
+    if (revoked) await recordAudit(tx, { ...who, event: 'logout', tokenType: access ? 'access' : 'refresh', jti: access?.jti ?? refresh?.jti })
+    if (access) await recordAudit(tx, { ...who, event: 'token_revoked', tokenType: 'access', jti: access.jti })
   })
   await denySession(sid)
 }

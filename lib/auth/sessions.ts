@@ -1,5 +1,5 @@
 import 'server-only'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { ClientInfo } from '@/lib/http/client-info'
@@ -95,4 +95,55 @@ export async function currentRefreshExpiry(sessionId: string): Promise<{ session
   if (!row) return null
   const expiresAt = row.refreshExpiresAt ?? row.session.expiresAt
   return { session: row.session, refreshExp: Math.floor(expiresAt.getTime() / 1000) }
+}
+
+export type SessionListItem = {
+  id: string
+  current: boolean
+  deviceLabel: string
+  ip: string | null
+  userAgent: string | null
+  createdAt: string
+  lastUsedAt: string
+  expiresAt: string
+  flags: string[]
+}
+
+/** The user's live sessions (not revoked, not past their absolute end), most recently used first. */
+export async function listUserSessions(userId: string, currentSessionId: string, nowMs: number): Promise<SessionListItem[]> {
+  const db = await getDb()
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date(nowMs))))
+    .orderBy(desc(sessions.lastUsedAt))
+  return rows.map((row) => ({
+    id: row.id,
+    current: row.id === currentSessionId,
+    deviceLabel: row.deviceLabel,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    flags: row.flags,
+  }))
+}
+
+/**
+ * Revokes every live session of the user except `keepSessionId` inside `tx`; returns their ids
+ * so the caller denies them after the commit.
+ */
+export async function markUserSessionsRevoked(tx: Tx, userId: string, reason: RevokeReason, nowMs: number, actor: { ip?: string | null; userAgent?: string | null }, keepSessionId?: string): Promise<string[]> {
+  const live = await tx.select({ id: sessions.id, userId: sessions.userId }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).for('update')
+  const revoked: string[] = []
+  for (const session of live) {
+    if (session.id === keepSessionId) continue
+    if (await markSessionRevoked(tx, session, reason, nowMs, actor)) revoked.push(session.id)
+  }
+  return revoked
+}
+
+export async function denySessions(sessionIds: string[]): Promise<void> {
+  await Promise.all(sessionIds.map((id) => denySession(id)))
 }

@@ -6,6 +6,14 @@ import * as refresh from '@/app/api/auth/refresh/route'
 import * as register from '@/app/api/auth/register/route'
 import * as session from '@/app/api/auth/session/route'
 import * as me from '@/app/api/me/route'
+import * as password from '@/app/api/auth/password/route'
+import * as sessionsList from '@/app/api/auth/sessions/route'
+import * as sessionOne from '@/app/api/auth/sessions/[id]/route'
+import * as revokeOthers from '@/app/api/auth/sessions/revoke-others/route'
+import * as adminUsers from '@/app/api/admin/users/route'
+import * as adminUser from '@/app/api/admin/users/[id]/route'
+import * as adminRevoke from '@/app/api/admin/users/[id]/revoke-sessions/route'
+import * as adminAudit from '@/app/api/admin/audit/route'
 import * as jwks from '@/app/.well-known/jwks.json/route'
 import { proxy } from '@/proxy'
 
@@ -22,8 +30,19 @@ const ROUTES: Record<string, Record<string, Handler | undefined>> = {
   '/api/auth/register': register,
   '/api/auth/session': session,
   '/api/me': me,
+  '/api/auth/password': password,
+  '/api/auth/sessions': sessionsList,
+  '/api/auth/sessions/revoke-others': revokeOthers,
+  '/api/admin/users': adminUsers,
+  '/api/admin/audit': adminAudit,
   '/.well-known/jwks.json': jwks,
 }
+/** Dynamic segments, tried after the exact paths (as Next's router does). */
+const PARAM_ROUTES: Array<[RegExp, Record<string, unknown>]> = [
+  [/^\/api\/auth\/sessions\/(?<id>[^/]+)$/, sessionOne],
+  [/^\/api\/admin\/users\/(?<id>[^/]+)\/revoke-sessions$/, adminRevoke],
+  [/^\/api\/admin\/users\/(?<id>[^/]+)$/, adminUser],
+]
 
 export type CallOptions = {
   body?: unknown
@@ -83,10 +102,20 @@ export class TestClient {
 
 export async function dispatch(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url)
-  const routeModule: Record<string, Handler | undefined> | undefined = ROUTES[pathname] ?? (pathname.startsWith('/api/') ? catchAll : undefined)
+  let params: Record<string, string> = {}
+  let routeModule: Record<string, unknown> | undefined = ROUTES[pathname]
+  for (const [pattern, candidate] of routeModule ? [] : PARAM_ROUTES) {
+    const match = pattern.exec(pathname)
+    if (match) {
+      routeModule = candidate
+      params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]))
+      break
+    }
+  }
+  routeModule ??= pathname.startsWith('/api/') ? catchAll : undefined
   const handler = routeModule?.[request.method] as Handler | undefined
   if (!handler) return new Response(null, { status: routeModule ? 405 : 404 })
-  return handler(request, { params: Promise.resolve({}) })
+  return handler(request, { params: Promise.resolve(params) })
 }
 
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
@@ -125,9 +154,16 @@ export class BearerClient {
 
   /** A protected call through the gate and then the handler, as Next would run it. */
   async get(path: string, token = this.accessToken): Promise<Response> {
-    const request = this.request('GET', path, undefined, { authorization: `Bearer ${token}` })
-    const gated = await proxy(new NextRequest(request.clone()))
-    if (gated.headers.get('x-middleware-next') !== '1') return gated
+    return this.call('GET', path, undefined, token)
+  }
+
+  async call(method: string, path: string, body?: unknown, token = this.accessToken): Promise<Response> {
+    const request = this.request(method, path, body, { authorization: `Bearer ${token}` })
+    // /api/auth/* is outside the gate's matcher (proxy.ts config), as in Next.
+    if (!path.startsWith('/api/auth/')) {
+      const gated = await proxy(new NextRequest(request.clone()))
+      if (gated.headers.get('x-middleware-next') !== '1') return gated
+    }
     return dispatch(request)
   }
 

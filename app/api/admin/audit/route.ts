@@ -1,0 +1,20 @@
+import { z } from 'zod'
+import { listAudit } from '@/lib/auth/admin'
+import { AUDIT_EVENTS } from '@/lib/audit'
+import { requirePermission } from '@/lib/auth/current-user'
+import { jsonResponse, route } from '@/lib/http/problem'
+import { readQuery } from '@/lib/http/query'
+
+const Query = z.object({
+  userId: z.string().max(64).optional(),
+  event: z.enum(AUDIT_EVENTS).optional(),
+  from: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
+  to: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^\d{1,18}$/, 'Use the nextCursor of the previous page').transform(Number).optional(),
+})
+
+export const GET = route(async (request) => {
+  await requirePermission(request, 'audit:read')
+  return jsonResponse(await listAudit(readQuery(request, Query)))
+})

@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { listUsers } from '@/lib/auth/admin'
+import { requirePermission } from '@/lib/auth/current-user'
+import { jsonResponse, route } from '@/lib/http/problem'
+import { readQuery } from '@/lib/http/query'
+
+const Query = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(64).optional(),
+})
+
+export const GET = route(async (request) => {
+  await requirePermission(request, 'users:read')
+  return jsonResponse(await listUsers(readQuery(request, Query)))
+})

@@ -1,0 +1,47 @@
+import { z } from 'zod'
+import { requireAuthForChange } from '@/lib/auth/current-user'
+import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
+import { sessionView } from '@/lib/auth/issue'
+import { peekLimit, rejectRateLimited, resetLimit, spendLimit } from '@/lib/auth/limits'
+import { changePassword } from '@/lib/auth/password-change'
+import { verifyPassword } from '@/lib/auth/passwords'
+import { tokensResponse } from '@/lib/auth/respond'
+import { findSession } from '@/lib/auth/sessions'
+import { findUserById, userView } from '@/lib/auth/users'
+import { readJson } from '@/lib/http/body'
+import { readClientInfo } from '@/lib/http/client-info'
+import { parseCookieHeader } from '@/lib/http/cookie-header'
+import { ProblemError } from '@/lib/http/errors'
+import { requestOrigin } from '@/lib/http/origin'
+import { route } from '@/lib/http/problem'
+
+const PasswordBody = z.object({
+  currentPassword: z.string().min(1, 'Enter your current password').max(256),
+  newPassword: z.string().min(10, 'Use at least 10 characters').max(256, 'Use at most 256 characters'),
+})
+
+export const POST = route(async (request) => {
+  const { claims, transport } = await requireAuthForChange(request)
+  const body = await readJson(request, PasswordBody)
+  const client = readClientInfo(request.headers)
+  const [user, session] = await Promise.all([findUserById(claims.sub), findSession(claims.sid)])
+  if (!user || !session || session.revokedAt) throw new ProblemError('ACCESS_TOKEN_REVOKED')
+  // Guessing the current password is guessing a password: same budget as sign-in failures.
+  const budgetKey = `${user.email}|${client.ip ?? 'unknown'}`
+  const budget = await peekLimit('login_failures', budgetKey)
+  if (!budget.ok) await rejectRateLimited('login_failures', budget, client, user.id)
+  if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
+    await spendLimit('login_failures', budgetKey)
+    // 400, not 401: a wrong current password must not look like a dead session to the client.
+    throw new ProblemError('VALIDATION_FAILED', 'The current password is wrong.', { errors: { currentPassword: ['The current password is wrong'] } })
+  }
+  await resetLimit('login_failures', budgetKey)
+  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(requestOrigin(request)))
+  const now = Date.now()
+  const result = await changePassword({ user, session, newPassword: body.newPassword, refreshToken: transport === 'cookie' ? cookies.refresh : undefined, client }, now)
+  return tokensResponse(
+    request,
+    { user: userView(user), session: sessionView(result.session, result.tokens.access.exp, result.tokens.refresh.exp) },
+    { transport, tokens: result.tokens, rememberMe: result.session.rememberMe, deviceId: result.session.deviceId, nowMs: now },
+  )
+})

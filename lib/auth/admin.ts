@@ -1,0 +1,95 @@
+import 'server-only'
+import { and, asc, desc, eq, gt, gte, lt, lte, ne, sql, type SQL } from 'drizzle-orm'
+import { recordAudit, type AuditEvent } from '@/lib/audit'
+import type { ClientInfo } from '@/lib/http/client-info'
+import { ProblemError } from '@/lib/http/errors'
+import { getDb } from '@/lib/store/db'
+import { auditEvents, users } from '@/lib/store/schema'
+import { denyUserTokensBefore, markUserTokensStale } from './denylist'
+import type { Role } from './rbac'
+import { denySessions, markUserSessionsRevoked } from './sessions'
+import { findUserById, userView, type UserView } from './users'
+
+// The admin side of SPEC §7. Handlers check the permission; these functions do the work.
+
+type Actor = { userId: string; client: ClientInfo }
+
+export async function listUsers(options: { limit: number; cursor?: string }): Promise<{ users: Array<UserView & { createdAt: string }>; nextCursor: string | null }> {
+  const db = await getDb()
+  // Ids are UUIDv7, so id order is creation order and the last id is the cursor.
+  const rows = await db
+    .select()
+    .from(users)
+    .where(options.cursor ? gt(users.id, options.cursor) : undefined)
+    .orderBy(asc(users.id))
+    .limit(options.limit + 1)
+  const page = rows.slice(0, options.limit)
+  return {
+    users: page.map((user) => ({ ...userView(user), createdAt: user.createdAt.toISOString() })),
+    nextCursor: rows.length > options.limit ? page.at(-1)!.id : null,
+  }
+}
+
+/** Takes effect on the user's next request: their live access tokens answer ACCESS_TOKEN_STALE. */
+export async function changeUserRole(actor: Actor, userId: string, role: Role, nowMs: number): Promise<UserView> {
+  const db = await getDb()
+  const updated = await db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update')
+    if (!user) throw new ProblemError('NOT_FOUND', 'No such user.')
+    if (user.role === role) return user
+    if (user.role === 'admin') {
+      const [{ admins }] = (await tx.select({ admins: sql<number>`count(*)::int` }).from(users).where(and(eq(users.role, 'admin'), ne(users.id, userId)))) as [{ admins: number }]
+      if (admins === 0) throw new ProblemError('VALIDATION_FAILED', 'The last admin cannot lose the admin role.', { errors: { role: ['At least one admin must remain'] } })
+    }
+    const [changed] = await tx.update(users).set({ role, updatedAt: new Date(nowMs) }).where(eq(users.id, userId)).returning()
+    await recordAudit(tx, { event: 'role_changed', at: new Date(nowMs), userId, ip: actor.client.ip, userAgent: actor.client.userAgent, detail: { from: user.role, to: role, by: actor.userId } })
+    return changed!
+  })
+  await markUserTokensStale(userId, nowMs)
+  return userView(updated)
+}
+
+/** Signs the user out everywhere: every session revoked, every access token issued before now denied. */
+export async function signOutEverywhere(actor: Actor, userId: string, nowMs: number): Promise<number> {
+  if (!(await findUserById(userId))) throw new ProblemError('NOT_FOUND', 'No such user.')
+  const db = await getDb()
+  const revoked = await db.transaction((tx) => markUserSessionsRevoked(tx, userId, 'admin', nowMs, actor.client))
+  await denySessions(revoked)
+  await denyUserTokensBefore(userId, nowMs)
+  return revoked.length
+}
+
+export type AuditQuery = { userId?: string; event?: AuditEvent; from?: Date; to?: Date; limit: number; cursor?: number }
+
+/** Newest first; the cursor is the last id of the previous page (ids grow with time). */
+export async function listAudit(query: AuditQuery) {
+  const db = await getDb()
+  const conditions: SQL[] = []
+  if (query.userId) conditions.push(eq(auditEvents.userId, query.userId))
+  if (query.event) conditions.push(eq(auditEvents.event, query.event))
+  if (query.from) conditions.push(gte(auditEvents.at, query.from))
+  if (query.to) conditions.push(lte(auditEvents.at, query.to))
+  if (query.cursor !== undefined) conditions.push(lt(auditEvents.id, query.cursor))
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(auditEvents.id))
+    .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  return {
+    items: page.map((row) => ({
+      id: String(row.id),
+      at: row.at.toISOString(),
+      event: row.event,
+      userId: row.userId,
+      sessionId: row.sessionId,
+      tokenType: row.tokenType,
+      jti: row.jti,
+      ip: row.ip,
+      userAgent: row.userAgent,
+      detail: row.detail,
+    })),
+    nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null,
+  }
+}
