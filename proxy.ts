@@ -26,7 +26,7 @@ export async function proxy(request: NextRequest) {
   try {
     return await gate(request, pathname, isApi)
   } catch (error) {
-    if (!(error instanceof KvUnavailableError)) throw error
+    if (!(KvUnavailableError.is(error))) throw error
     // Fail closed: without the denylist nothing protected passes unchecked.
     console.warn(`[gate ${pathname}] ${error.message}`)
     return problemResponse('SERVICE_UNAVAILABLE', { origin: requestOrigin(request), retryAfter: 5 })
@@ -81,7 +81,8 @@ function authorize(request: NextRequest, pathname: string, isApi: boolean, permi
   const needed = requiredPermission(pathname)
   if (needed && !hasPermission({ permissions }, needed)) {
     if (isApi) return problemResponse('FORBIDDEN', { origin: requestOrigin(request), detail: `This needs the ${needed} permission.` }) as NextResponse
-    return NextResponse.rewrite(new URL('/forbidden', request.url), { status: 403, ...(headers ? { request: { headers } } : {}) })
+    // /forbidden calls forbidden(), which renders app/forbidden.tsx with status 403.
+    return NextResponse.rewrite(new URL('/forbidden', request.url), headers ? { request: { headers } } : undefined)
   }
   return NextResponse.next(headers ? { request: { headers } } : undefined)
 }

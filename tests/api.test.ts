@@ -1,5 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { setKvForTests } from '@/lib/store/kv'
+import { createUpstashKv } from '@/lib/store/kv-upstash'
 import { BearerClient, TestClient, dispatch, json, signIn } from './support/client'
 import { createUser, startFakeClock, setupTestApp } from './support/harness'
 
@@ -132,7 +134,49 @@ describe('GET /api/auth/session and POST /api/auth/logout', () => {
   })
 })
 
+describe('transport details', () => {
+  it('bearer logout sets no cookies, not even cleared ones', async () => {
+    const user = await createUser(app.db)
+    const cli = new BearerClient()
+    await cli.login(user.email, user.password)
+    const response = await dispatch(cli.request('POST', '/api/auth/logout', undefined, { authorization: `Bearer ${cli.accessToken}` }))
+    expect(response.status).toBe(200)
+    expect(response.headers.getSetCookie()).toEqual([])
+  })
+
+  it('a method a route does not take is 405 problem+json with Allow', async () => {
+    const response = await new TestClient().call('GET', '/api/auth/login')
+    const body = await problem(response, 405, 'METHOD_NOT_ALLOWED')
+    expect(response.headers.get('allow')).toBe('POST')
+    expect(body.detail).toContain('POST')
+    expect((await new TestClient().call('DELETE', '/api/me')).headers.get('allow')).toBe('GET')
+  })
+
+  it('an unreachable KV makes the self-authenticating auth routes 503, not 500', async () => {
+    const user = await createUser(app.db)
+    const cli = new BearerClient()
+    await cli.login(user.email, user.password)
+    setKvForTests(createUpstashKv({ url: 'http://127.0.0.1:9', token: 'x' }))
+    try {
+      await problem(await dispatch(cli.request('GET', '/api/auth/session', undefined, { authorization: `Bearer ${cli.accessToken}` })), 503, 'SERVICE_UNAVAILABLE')
+      await problem(await dispatch(cli.request('POST', '/api/auth/logout', undefined, { authorization: `Bearer ${cli.accessToken}` })), 503, 'SERVICE_UNAVAILABLE')
+    } finally {
+      setKvForTests(app.kv)
+    }
+  })
+})
+
 describe('CSRF (§3)', () => {
+  it('forwarded-host headers from the client cannot make a foreign origin look like ours', async () => {
+    const user = await createUser(app.db)
+    const response = await new TestClient().call('POST', '/api/auth/login', {
+      body: { email: user.email, password: user.password },
+      headers: { origin: 'https://evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+    })
+    await problem(response, 403, 'CSRF_REJECTED')
+    expect(response.headers.getSetCookie()).toEqual([])
+  })
+
   it('rejects cookie-mode POSTs from another origin, or cross-site by Sec-Fetch-Site', async () => {
     const user = await createUser(app.db)
     const browser = new TestClient()
@@ -169,6 +213,8 @@ describe('bad input on every endpoint never answers 5xx', () => {
   it.each([
     ['/api/auth/register', { email: 42, password: ['x'], name: {} }, ['email', 'password', 'name']],
     ['/api/auth/login', { email: null, password: 5, rememberMe: 'yes', transport: 'carrier-pigeon' }, ['email', 'password', 'rememberMe', 'transport']],
+    ['/api/auth/login', { email: 'not-an-email', password: 'abcdefghijk' }, ['email']],
+    ['/api/auth/login', { email: 'a@b.c\r\nBcc: x@y.z', password: 'abcdefghijk' }, ['email']],
     ['/api/auth/refresh', { refreshToken: 12 }, ['refreshToken']],
     ['/api/auth/login', [1, 2, 3], ['body']],
     ['/api/auth/register', 'just a string', ['body']],

@@ -1,24 +1,7 @@
-import type { Metadata } from 'next'
-import Link from 'next/link'
+import { forbidden } from 'next/navigation'
 
-export const metadata: Metadata = { title: 'No access', robots: { index: false } }
-
-export default function ForbiddenPage() {
-  return (
-    <div className="narrow stack">
-      <div>
-        <p className="badge">403</p>
-        <h1>You don’t have access to this page</h1>
-        <p>You’re signed in, but your account’s role doesn’t include the permission this page needs. If you think it should, ask an administrator.</p>
-      </div>
-      <p className="actions">
-        <Link className="button" href="/dashboard">
-          Go to your dashboard
-        </Link>
-        <Link className="button secondary" href="/">
-          Home
-        </Link>
-      </p>
-    </div>
-  )
+// The gate rewrites pages a role may not see to here; forbidden() renders app/forbidden.tsx
+// with HTTP status 403 (Next's authInterrupts), which a rewrite alone cannot set.
+export default function ForbiddenRoute(): never {
+  forbidden()
 }

@@ -20,6 +20,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, title: 'Not allowed', explain: 'You are signed in, but your role lacks the permission this needs.' },
   CSRF_REJECTED: { status: 403, title: 'Cross-site request rejected', explain: 'A state-changing request came from another site (its Origin or Sec-Fetch-Site header did not match this site) and was refused.' },
   NOT_FOUND: { status: 404, title: 'Not found', explain: 'There is nothing at this address, or it is not yours to see.' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', explain: 'This address exists but does not take this HTTP method. The `Allow` header lists the ones it does.' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered', explain: 'An account with this email exists. Sign in instead.' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request too large', explain: 'Request bodies are limited to 16 KiB.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type', explain: 'Send the body as JSON with `Content-Type: application/json`.' },

@@ -36,7 +36,7 @@ export function errorToResponse(error: unknown, request: Request): Response {
   if (error instanceof ProblemError) {
     return problemResponse(error.code, { detail: error.detail, ...error.extra, origin })
   }
-  if (error instanceof KvUnavailableError) {
+  if (KvUnavailableError.is(error)) {
     console.warn(`[${request.method} ${new URL(request.url).pathname}] ${error.message}`)
     return problemResponse('SERVICE_UNAVAILABLE', { origin, retryAfter: 5 })
   }

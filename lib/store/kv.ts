@@ -20,6 +20,11 @@ export interface KeyValueStore {
 /** Thrown when the store cannot be reached; the gate turns it into 503 (fail closed). */
 export class KvUnavailableError extends Error {
   override name = 'KvUnavailableError'
+
+  /** By name, not instanceof: Next may bundle this module into more than one chunk. */
+  static is(error: unknown): error is KvUnavailableError {
+    return error instanceof Error && error.name === 'KvUnavailableError'
+  }
 }
 
 const globalKv = globalThis as { __njjwtKv?: KeyValueStore }

@@ -4,6 +4,7 @@ import { AUDIT_EVENTS } from '@/lib/audit'
 import { requirePermission } from '@/lib/auth/current-user'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { readQuery } from '@/lib/http/query'
+import { onlyAllow } from '@/lib/http/methods'
 
 const Query = z.object({
   userId: z.string().max(64).optional(),
@@ -18,3 +19,6 @@ export const GET = route(async (request) => {
   await requirePermission(request, 'audit:read')
   return jsonResponse(await listAudit(readQuery(request, Query)))
 })
+
+const notAllowed = onlyAllow('GET')
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }

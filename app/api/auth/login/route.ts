@@ -15,9 +15,10 @@ import { assertSameOrigin } from '@/lib/http/csrf'
 import { ProblemError } from '@/lib/http/errors'
 import { route } from '@/lib/http/problem'
 import { getDb } from '@/lib/store/db'
+import { onlyAllow } from '@/lib/http/methods'
 
 const LoginBody = z.object({
-  email: z.string().trim().min(1, 'Enter your email').max(254),
+  email: z.string().trim().min(1, 'Enter your email').max(254).pipe(z.email('Enter a valid email address')),
   password: z.string().min(1, 'Enter your password').max(256),
   rememberMe: z.boolean().optional().default(false),
   transport: z.enum(['cookie', 'bearer']).optional().default('cookie'),
@@ -53,3 +54,6 @@ export const POST = route(async (request) => {
     { transport: body.transport, tokens, rememberMe: body.rememberMe, deviceId, nowMs: now },
   )
 })
+
+const notAllowed = onlyAllow('POST')
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }

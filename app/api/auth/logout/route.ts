@@ -9,6 +9,7 @@ import { readClientInfo } from '@/lib/http/client-info'
 import { parseCookieHeader } from '@/lib/http/cookie-header'
 import { assertSameOrigin } from '@/lib/http/csrf'
 import { jsonResponse, route } from '@/lib/http/problem'
+import { onlyAllow } from '@/lib/http/methods'
 
 const LogoutBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() })
 
@@ -19,5 +20,10 @@ export const POST = route(async (request) => {
   if (!bearer && body.refreshToken === undefined) assertSameOrigin(request)
   const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(requestOrigin(request)))
   await logout({ accessToken: bearer ?? cookies.access, refreshToken: body.refreshToken ?? cookies.refresh, client: readClientInfo(request.headers) }, Date.now())
-  return withClearedCookies(request, jsonResponse({ loggedOut: true }))
+  const response = jsonResponse({ loggedOut: true })
+  // Bearer mode sets no cookies (SPEC §3), not even to clear them.
+  return bearer || body.refreshToken !== undefined ? response : withClearedCookies(request, response)
 })
+
+const notAllowed = onlyAllow('POST')
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }

@@ -14,6 +14,7 @@ import { parseCookieHeader } from '@/lib/http/cookie-header'
 import { ProblemError } from '@/lib/http/errors'
 import { requestOrigin } from '@/lib/http/origin'
 import { route } from '@/lib/http/problem'
+import { onlyAllow } from '@/lib/http/methods'
 
 const PasswordBody = z.object({
   currentPassword: z.string().min(1, 'Enter your current password').max(256),
@@ -45,3 +46,6 @@ export const POST = route(async (request) => {
     { transport, tokens: result.tokens, rememberMe: result.session.rememberMe, deviceId: result.session.deviceId, nowMs: now },
   )
 })
+
+const notAllowed = onlyAllow('POST')
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }

@@ -9,6 +9,7 @@ import { readClientInfo } from '@/lib/http/client-info'
 import { parseCookieHeader } from '@/lib/http/cookie-header'
 import { assertSameOrigin } from '@/lib/http/csrf'
 import { jsonResponse, route } from '@/lib/http/problem'
+import { onlyAllow } from '@/lib/http/methods'
 
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() })
 
@@ -29,3 +30,6 @@ export const POST = route(async (request) => {
   if (!outcome.rotated) return jsonResponse({ rotated: false, session: outcome.session })
   return tokensResponse(request, { rotated: true, session: outcome.session }, { transport, tokens: outcome.tokens, rememberMe: outcome.rememberMe, deviceId: deviceId!, nowMs: now })
 })
+
+const notAllowed = onlyAllow('POST')
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }

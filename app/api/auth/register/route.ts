@@ -6,6 +6,7 @@ import { readClientInfo } from '@/lib/http/client-info'
 import { assertSameOrigin } from '@/lib/http/csrf'
 import { ProblemError } from '@/lib/http/errors'
 import { jsonResponse, route } from '@/lib/http/problem'
+import { onlyAllow } from '@/lib/http/methods'
 
 const RegisterBody = z.object({
   email: z.email('Enter a valid email address').max(254),
@@ -22,3 +23,6 @@ export const POST = route(async (request) => {
   if (!user) throw new ProblemError('EMAIL_TAKEN', 'An account with this email already exists.')
   return jsonResponse({ user: userView(user) }, { status: 201 })
 })
+
+const notAllowed = onlyAllow('POST')
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }

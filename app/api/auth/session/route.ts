@@ -4,6 +4,7 @@ import { currentRefreshExpiry } from '@/lib/auth/sessions'
 import { findUserById, userView } from '@/lib/auth/users'
 import { ProblemError } from '@/lib/http/errors'
 import { jsonResponse, route } from '@/lib/http/problem'
+import { onlyAllow } from '@/lib/http/methods'
 
 export const GET = route(async (request) => {
   const { claims } = await requireAuth(request)
@@ -11,3 +12,6 @@ export const GET = route(async (request) => {
   if (!user || !current || current.session.revokedAt) throw new ProblemError('ACCESS_TOKEN_REVOKED')
   return jsonResponse({ user: userView(user), session: sessionView(current.session, claims.exp, current.refreshExp) })
 })
+
+const notAllowed = onlyAllow('GET')
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }

@@ -3,6 +3,7 @@ import { findSession, revokeSession } from '@/lib/auth/sessions'
 import { readClientInfo } from '@/lib/http/client-info'
 import { ProblemError } from '@/lib/http/errors'
 import { jsonResponse, route } from '@/lib/http/problem'
+import { onlyAllow } from '@/lib/http/methods'
 
 type Context = { params: Promise<{ id: string }> }
 
@@ -15,3 +16,6 @@ export const DELETE = route<Context>(async (request, { params }) => {
   await revokeSession(session, 'user', Date.now(), readClientInfo(request.headers))
   return jsonResponse({ revoked: true, current: session.id === claims.sid })
 })
+
+const notAllowed = onlyAllow('DELETE')
+export { notAllowed as GET, notAllowed as POST, notAllowed as PUT, notAllowed as PATCH }

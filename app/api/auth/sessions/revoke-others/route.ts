@@ -3,6 +3,7 @@ import { denySessions, markUserSessionsRevoked } from '@/lib/auth/sessions'
 import { readClientInfo } from '@/lib/http/client-info'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { getDb } from '@/lib/store/db'
+import { onlyAllow } from '@/lib/http/methods'
 
 export const POST = route(async (request) => {
   const { claims } = await requireAuthForChange(request)
@@ -11,3 +12,6 @@ export const POST = route(async (request) => {
   await denySessions(revoked)
   return jsonResponse({ revoked: revoked.length })
 })
+
+const notAllowed = onlyAllow('POST')
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE }
