@@ -16,11 +16,32 @@ import * as adminRevoke from '@/app/api/admin/users/[id]/revoke-sessions/route'
 import * as adminAudit from '@/app/api/admin/audit/route'
 import * as jwks from '@/app/.well-known/jwks.json/route'
 import { proxy } from '@/proxy'
+import { PEER_HEADER } from '@/lib/http/client-info'
+import { expect } from 'vitest'
 
 // Drives the real route handlers and the real gate with real Requests, in process. A client keeps
 // cookies like a browser (or tokens like a bearer client) so tests read like the spec.
 
 export const ORIGIN = 'http://localhost:3000'
+
+/** What the default TestClient and BearerClient send. */
+export const BROWSER_HEADERS: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/130.0 Safari/537.36', 'accept-language': 'en' }
+export const CLI_HEADERS: Record<string, string> = { 'user-agent': 'nj-cli/1.0', 'accept-language': 'en' }
+
+/** Client headers as they reach a route handler from socket address `ip` (the server stamps PEER_HEADER, lib/http/peer-address.ts). */
+export function connectingFrom(ip: string, headers: Record<string, string> = BROWSER_HEADERS): Record<string, string> {
+  return { ...headers, [PEER_HEADER]: ip }
+}
+
+export type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: Record<string, string[]> }
+
+/** Asserts an RFC 9457 problem with this status and code and returns its body. */
+export async function expectProblem(response: Response, status: number, code: string): Promise<Problem> {
+  const body = (await response.clone().json()) as Problem
+  expect({ status: response.status, code: body.code }).toEqual({ status, code })
+  expect(response.headers.get('content-type')).toBe('application/problem+json')
+  return body
+}
 
 type Handler = (request: Request, context: unknown) => Response | Promise<Response>
 const ROUTES: Record<string, Record<string, Handler | undefined>> = {
@@ -55,7 +76,7 @@ export type CallOptions = {
 
 export class TestClient {
   readonly cookies = new Map<string, string>()
-  constructor(readonly headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/130.0 Safari/537.36', 'accept-language': 'en' }) {}
+  constructor(readonly headers: Record<string, string> = { ...BROWSER_HEADERS }) {}
 
   request(method: string, path: string, options: CallOptions = {}): Request {
     const headers = new Headers({ ...this.headers, ...options.headers })
@@ -132,7 +153,7 @@ export class BearerClient {
   accessToken = ''
   refreshToken = ''
   deviceId = ''
-  constructor(readonly headers: Record<string, string> = { 'user-agent': 'nj-cli/1.0', 'accept-language': 'en' }) {}
+  constructor(readonly headers: Record<string, string> = { ...CLI_HEADERS }) {}
 
   async login(email: string, password: string, extra: Record<string, unknown> = {}) {
     const response = await dispatch(this.request('POST', '/api/auth/login', { email, password, transport: 'bearer', ...extra }))
