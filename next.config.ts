@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
   poweredByHeader: false,
+  // The build checks the app's own code; `npm run typecheck` checks everything, tests included.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
   // forbidden() → app/forbidden.tsx with status 403 (the gate's RBAC answer for pages).
   experimental: { authInterrupts: true },
   async headers() {
