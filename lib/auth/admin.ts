@@ -3,8 +3,9 @@ import { and, asc, desc, eq, gt, gte, lt, lte, ne, sql, type SQL } from 'drizzle
 import { recordAudit, type AuditEvent } from '@/lib/audit'
 import type { ClientInfo } from '@/lib/http/client-info'
 import { ProblemError } from '@/lib/http/errors'
+import { isId } from '@/lib/http/ids'
 import { getDb } from '@/lib/store/db'
-import { auditEvents, users } from '@/lib/store/schema'
+import { auditEvents, sessions, users } from '@/lib/store/schema'
 import { denyUserTokensBefore, markUserTokensStale } from './denylist'
 import type { Role } from './rbac'
 import { denySessions, markUserSessionsRevoked } from './sessions'
@@ -33,6 +34,7 @@ export async function listUsers(options: { limit: number; cursor?: string }): Pr
 /** Takes effect on the user's next request: their live access tokens answer ACCESS_TOKEN_STALE. */
 export async function changeUserRole(actor: Actor, userId: string, role: Role, nowMs: number): Promise<UserView> {
   const db = await getDb()
+  if (!isId(userId)) throw new ProblemError('NOT_FOUND', 'No such user.')
   const updated = await db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update')
     if (!user) throw new ProblemError('NOT_FOUND', 'No such user.')
@@ -42,6 +44,9 @@ export async function changeUserRole(actor: Actor, userId: string, role: Role, n
       if (admins === 0) throw new ProblemError('VALIDATION_FAILED', 'The last admin cannot lose the admin role.', { errors: { role: ['At least one admin must remain'] } })
     }
     const [changed] = await tx.update(users).set({ role, updatedAt: new Date(nowMs) }).where(eq(users.id, userId)).returning()
+    // The new claims must reach the user at their next refresh, even one that comes right after a
+    // rotation: the per-session rotation interval starts again for their sessions.
+    await tx.update(sessions).set({ lastRotatedAt: null }).where(eq(sessions.userId, userId))
     await recordAudit(tx, { event: 'role_changed', at: new Date(nowMs), userId, ip: actor.client.ip, userAgent: actor.client.userAgent, detail: { from: user.role, to: role, by: actor.userId } })
     return changed!
   })
@@ -51,7 +56,7 @@ export async function changeUserRole(actor: Actor, userId: string, role: Role, n
 
 /** Signs the user out everywhere: every session revoked, every access token issued before now denied. */
 export async function signOutEverywhere(actor: Actor, userId: string, nowMs: number): Promise<number> {
-  if (!(await findUserById(userId))) throw new ProblemError('NOT_FOUND', 'No such user.')
+  if (!isId(userId) || !(await findUserById(userId))) throw new ProblemError('NOT_FOUND', 'No such user.')
   const db = await getDb()
   const revoked = await db.transaction((tx) => markUserSessionsRevoked(tx, userId, 'admin', nowMs, actor.client))
   await denySessions(revoked)

@@ -1,5 +1,6 @@
 import 'server-only'
 import { eq } from 'drizzle-orm'
+import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { Tx } from '@/lib/store/db'
 import { refreshTokens, sessions, type SessionRow, type UserRow } from '@/lib/store/schema'
@@ -31,8 +32,8 @@ export function sessionView(session: Pick<SessionRow, 'id' | 'expiresAt' | 'reme
 }
 
 /**
- * Signs a new access/refresh pair for the session and records the refresh token (hash only) as
- * the session's current one. Neither outlives the session's absolute expiry. Role and permissions
+ * Signs a new access/refresh pair for the session, records the refresh token (hash only) as
+ * the session's current one, and audits both as `token_issued`. Neither outlives the session's absolute expiry. Role and permissions
  * come from the user row as it is now.
  */
 export async function issueTokens(
@@ -41,6 +42,7 @@ export async function issueTokens(
   session: Pick<SessionRow, 'id' | 'expiresAt'>,
   nowMs: number,
   parentId: string | null,
+  client: { ip: string | null; userAgent: string | null },
 ): Promise<IssuedTokens> {
   const { ttl, issuer, audience } = getConfig()
   const keys = await getKeySet()
@@ -58,5 +60,11 @@ export async function issueTokens(
     expiresAt: new Date(refresh.claims.exp * 1000),
   })
   await tx.update(sessions).set({ currentTokenId: refresh.claims.jti, lastUsedAt: new Date(nowMs), ...(parentId ? { lastRotatedAt: new Date(nowMs) } : {}) }).where(eq(sessions.id, session.id))
+  const who = { at: new Date(nowMs), userId: user.id, sessionId: session.id, ip: client.ip, userAgent: client.userAgent }
+  await recordAudit(
+    tx,
+    { ...who, event: 'token_issued', tokenType: 'access', jti: access.claims.jti },
+    { ...who, event: 'token_issued', tokenType: 'refresh', jti: refresh.claims.jti },
+  )
   return { accessToken: access.token, refreshToken: refresh.token, access: access.claims, refresh: refresh.claims }
 }

@@ -31,10 +31,6 @@ export function spendLimit(name: LimitName, subject: string): Promise<RateLimitR
   return getRateLimiter().limit(key(name, subject), limitRule(name))
 }
 
-export function peekLimit(name: LimitName, subject: string): Promise<RateLimitResult> {
-  return getRateLimiter().peek(key(name, subject), limitRule(name))
-}
-
 export function resetLimit(name: LimitName, subject: string): Promise<void> {
   return getRateLimiter().reset(key(name, subject), limitRule(name))
 }
@@ -49,4 +45,16 @@ export async function rejectRateLimited(name: LimitName, result: RateLimitResult
 export async function enforceLimit(name: LimitName, subject: string, client: ClientInfo): Promise<void> {
   const result = await spendLimit(name, subject)
   if (!result.ok) await rejectRateLimited(name, result, client)
+}
+
+/**
+ * A password guess (sign-in, or the current password when changing it) spends from the
+ * email+IP failure budget *before* it is checked, so parallel guesses cannot overdraw it; a correct
+ * password gives the budget back. Once spent, even the right password waits (SPEC §7).
+ */
+export async function guardPasswordAttempt(email: string, client: ClientInfo, userId?: string | null): Promise<{ succeeded(): Promise<void> }> {
+  const subject = `${email.trim().toLowerCase()}|${client.ip ?? 'unknown'}`
+  const result = await spendLimit('login_failures', subject)
+  if (!result.ok) await rejectRateLimited('login_failures', result, client, userId)
+  return { succeeded: () => resetLimit('login_failures', subject) }
 }

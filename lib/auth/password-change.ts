@@ -24,14 +24,6 @@ export async function changePassword(
   const { tokens, revoked } = await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date(nowMs) }).where(eq(users.id, input.user.id))
     const revoked = await markUserSessionsRevoked(tx, input.user.id, 'password_changed', nowMs, input.client, input.session.id)
-    const previous = input.session.currentTokenId
-    const tokens = await issueTokens(tx, input.user, input.session, nowMs, previous)
-    if (previous) {
-      // The old refresh token becomes a used one: a replay in the grace gets these same tokens
-      // (when we hold its value to seal them under), later it is reuse.
-      const sealed = input.refreshToken ? seal(JSON.stringify(tokens), input.refreshToken, previous) : null
-      await tx.update(refreshTokens).set({ usedAt: new Date(nowMs), successorId: tokens.refresh.jti, successorSealed: sealed }).where(eq(refreshTokens.id, previous))
-    }
     await recordAudit(tx, {
       event: 'password_changed',
       at: new Date(nowMs),
@@ -41,6 +33,14 @@ export async function changePassword(
       userAgent: input.client.userAgent,
       detail: { otherSessionsRevoked: revoked.length },
     })
+    const previous = input.session.currentTokenId
+    const tokens = await issueTokens(tx, input.user, input.session, nowMs, previous, input.client)
+    if (previous) {
+      // The old refresh token becomes a used one: a replay in the grace gets these same tokens
+      // (when we hold its value to seal them under), later it is reuse.
+      const sealed = input.refreshToken ? seal(JSON.stringify(tokens), input.refreshToken, previous) : null
+      await tx.update(refreshTokens).set({ usedAt: new Date(nowMs), successorId: tokens.refresh.jti, successorSealed: sealed }).where(eq(refreshTokens.id, previous))
+    }
     return { tokens, revoked }
   })
   await denySessions(revoked)

@@ -99,17 +99,12 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
     // 8. Rotate: the used token is marked with its successor in this same transaction.
     const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, session.userId))
     if (!user) return { ok: false, code: 'SESSION_REVOKED' }
-    const tokens = await issueTokens(tx, user, session, nowMs, row.id)
+    await recordAudit(tx, { ...audit, event: 'token_refreshed' })
+    const tokens = await issueTokens(tx, user, session, nowMs, row.id, input.client)
     await tx
       .update(refreshTokens)
       .set({ usedAt: new Date(nowMs), successorId: tokens.refresh.jti, successorSealed: seal(JSON.stringify(tokens), input.refreshToken!, row.id) })
       .where(eq(refreshTokens.id, row.id))
-    await recordAudit(
-      tx,
-      { ...audit, event: 'token_refreshed', detail: { successorJti: tokens.refresh.jti } },
-      { ...audit, event: 'token_issued', tokenType: 'access', jti: tokens.access.jti },
-      { ...audit, event: 'token_issued', tokenType: 'refresh', jti: tokens.refresh.jti },
-    )
     return { ok: true, rotated: true, replay: false, tokens, rememberMe: session.rememberMe, session: sessionView(session, tokens.access.exp, tokens.refresh.exp) }
   })
 

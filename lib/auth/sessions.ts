@@ -33,14 +33,9 @@ export async function startSession(input: StartSessionInput, nowMs: number, db?:
         expiresAt: new Date(nowMs + maxAge * 1000),
       })
       .returning()
-    const tokens = await issueTokens(tx, input.user, session!, nowMs, null)
     const who = { at, userId: input.user.id, sessionId: session!.id, ip: input.client.ip, userAgent: input.client.userAgent }
-    await recordAudit(
-      tx,
-      { ...who, event: 'login_succeeded', detail: { rememberMe: input.rememberMe, transport: input.transport, deviceLabel: input.client.deviceLabel } },
-      { ...who, event: 'token_issued', tokenType: 'access', jti: tokens.access.jti },
-      { ...who, event: 'token_issued', tokenType: 'refresh', jti: tokens.refresh.jti },
-    )
+    await recordAudit(tx, { ...who, event: 'login_succeeded', detail: { rememberMe: input.rememberMe, transport: input.transport, deviceLabel: input.client.deviceLabel } })
+    const tokens = await issueTokens(tx, input.user, session!, nowMs, null, input.client)
     return { session: { ...session!, currentTokenId: tokens.refresh.jti }, tokens }
   })
 }

@@ -34,13 +34,6 @@ export function createMemoryRateLimiter(): RateLimiter {
       const retryAfterSeconds = ok ? 0 : Math.max(1, Math.ceil((counter.endsAt - now) / 1000))
       return { ok, remaining: Math.max(0, limit - counter.count), retryAfterSeconds }
     },
-    async peek(key, { limit, windowSeconds }) {
-      const now = Date.now()
-      const counter = counters.get(`${limit}:${windowSeconds}:${key}`)
-      const used = counter && counter.window === Math.floor(now / (windowSeconds * 1000)) ? counter.count : 0
-      const ok = used < limit
-      return { ok, remaining: Math.max(0, limit - used), retryAfterSeconds: ok ? 0 : Math.max(1, Math.ceil((counter!.endsAt - now) / 1000)) }
-    },
     async reset(key, { limit, windowSeconds }) {
       counters.delete(`${limit}:${windowSeconds}:${key}`)
     },

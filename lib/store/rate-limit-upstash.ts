@@ -44,11 +44,6 @@ export function createUpstashRateLimiter(options: { url: string; token: string; 
         retryAfterSeconds: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)),
       }
     },
-    async peek(key, rule) {
-      const { remaining, reset } = await unavailableOnError('peek', () => limiterFor(rule).getRemaining(safeIdentifier(key)))
-      const ok = remaining > 0
-      return { ok, remaining, retryAfterSeconds: ok ? 0 : Math.max(1, Math.ceil((reset - Date.now()) / 1000)) }
-    },
     async reset(key, rule) {
       await unavailableOnError('reset', () => limiterFor(rule).resetUsedTokens(safeIdentifier(key)))
     },

@@ -20,8 +20,6 @@ export type RateLimitResult = {
  */
 export interface RateLimiter {
   limit(key: string, rule: RateLimitRule): Promise<RateLimitResult>
-  /** The state without counting: `ok` is false once the window's budget is used up (login failures). */
-  peek(key: string, rule: RateLimitRule): Promise<RateLimitResult>
   /** Forgets the key's count in the current window (after a successful login, say). */
   reset(key: string, rule: RateLimitRule): Promise<void>
 }

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next'
 import { redirect } from 'next/navigation'
 import { getCurrentUser } from '@/lib/auth/current-user'
+import { getConfig } from '@/lib/config'
 import { ClaimsList, isoTime } from '@/components/session/claims-list'
-import { ExpiryCountdown } from '@/components/session/expiry-countdown'
+import { SessionCountdown } from '@/components/session/expiry-countdown'
 import { ProtectedApiCall } from '@/components/session/protected-api-call'
 import { SignOutButton } from '@/components/session/sign-out-button'
 
@@ -47,8 +48,10 @@ export default async function DashboardPage() {
       <section className="card" aria-labelledby="token-heading">
         <h2 id="token-heading">Access token</h2>
         <p>
-          Valid until <time dateTime={expiresAt}>{expiresAt}</time> — <ExpiryCountdown expiresAt={claims.exp} />
+          Issued for this page until <time dateTime={expiresAt}>{expiresAt}</time>; refreshed silently while you are active.
         </p>
+        {/* The header's countdown is the page's timer; this one only shows the same clock. */}
+        <SessionCountdown accessTtlSeconds={getConfig().ttl.access} asTimer={false} />
         <p className="muted small">
           The token itself lives in an HttpOnly cookie that scripts on this page cannot read. These are the claims it carries:
         </p>

@@ -2,12 +2,13 @@ import { z } from 'zod'
 import { listAudit } from '@/lib/auth/admin'
 import { AUDIT_EVENTS } from '@/lib/audit'
 import { requirePermission } from '@/lib/auth/current-user'
+import { idSchema } from '@/lib/http/ids'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { readQuery } from '@/lib/http/query'
 import { onlyAllow } from '@/lib/http/methods'
 
 const Query = z.object({
-  userId: z.string().max(64).optional(),
+  userId: idSchema.optional(),
   event: z.enum(AUDIT_EVENTS).optional(),
   from: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
   to: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),

@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import { listUsers } from '@/lib/auth/admin'
 import { requirePermission } from '@/lib/auth/current-user'
+import { idSchema } from '@/lib/http/ids'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { readQuery } from '@/lib/http/query'
 import { onlyAllow } from '@/lib/http/methods'
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(64).optional(),
+  cursor: idSchema.optional(),
 })
 
 export const GET = route(async (request) => {

@@ -6,8 +6,8 @@ import { sessionView } from '@/lib/auth/issue'
 import { verifyAgainstDummy, verifyPassword } from '@/lib/auth/passwords'
 import { tokensResponse } from '@/lib/auth/respond'
 import { acceptDeviceId, startSession } from '@/lib/auth/sessions'
-import { enforceLimit, peekLimit, rejectRateLimited, resetLimit, spendLimit } from '@/lib/auth/limits'
-import { findUserByEmail, normalizeEmail, userView } from '@/lib/auth/users'
+import { enforceLimit, guardPasswordAttempt } from '@/lib/auth/limits'
+import { findUserByEmail, userView } from '@/lib/auth/users'
 import { readJson } from '@/lib/http/body'
 import { readClientInfo } from '@/lib/http/client-info'
 import { parseCookieHeader } from '@/lib/http/cookie-header'
@@ -29,21 +29,17 @@ export const POST = route(async (request) => {
   if (body.transport === 'cookie') assertSameOrigin(request)
   const now = Date.now()
   const client = readClientInfo(request.headers)
-  const ip = client.ip ?? 'unknown'
   // SPEC §7: attempts per IP, and failures per email+IP (checked before the password is).
-  await enforceLimit('login_ip', ip, client)
-  const failures = `${normalizeEmail(body.email)}|${ip}`
-  const budget = await peekLimit('login_failures', failures)
-  if (!budget.ok) await rejectRateLimited('login_failures', budget, client)
+  await enforceLimit('login_ip', client.ip ?? 'unknown', client)
+  const attempt = await guardPasswordAttempt(body.email, client)
   const user = await findUserByEmail(body.email)
   // Same work whether or not the email exists: no account enumeration by timing.
   const valid = user ? await verifyPassword(body.password, user.passwordHash) : await verifyAgainstDummy(body.password)
   if (!user || !valid) {
-    await spendLimit('login_failures', failures)
     await recordAudit(await getDb(), { event: 'login_failed', at: new Date(now), userId: user?.id, ip: client.ip, userAgent: client.userAgent, detail: { reason: user ? 'wrong_password' : 'unknown_email' } })
     throw new ProblemError('INVALID_CREDENTIALS', 'The email or password is wrong.')
   }
-  await resetLimit('login_failures', failures)
+  await attempt.succeeded()
   const secure = isSecureContext(requestOrigin(request))
   const offered = body.transport === 'bearer' ? request.headers.get('x-device-id') : readAuthCookies(parseCookieHeader(request.headers.get('cookie')), secure).device
   const deviceId = acceptDeviceId(offered)

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { requireAuthForChange } from '@/lib/auth/current-user'
 import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
 import { sessionView } from '@/lib/auth/issue'
-import { peekLimit, rejectRateLimited, resetLimit, spendLimit } from '@/lib/auth/limits'
+import { guardPasswordAttempt } from '@/lib/auth/limits'
 import { changePassword } from '@/lib/auth/password-change'
 import { verifyPassword } from '@/lib/auth/passwords'
 import { tokensResponse } from '@/lib/auth/respond'
@@ -28,15 +28,12 @@ export const POST = route(async (request) => {
   const [user, session] = await Promise.all([findUserById(claims.sub), findSession(claims.sid)])
   if (!user || !session || session.revokedAt) throw new ProblemError('ACCESS_TOKEN_REVOKED')
   // Guessing the current password is guessing a password: same budget as sign-in failures.
-  const budgetKey = `${user.email}|${client.ip ?? 'unknown'}`
-  const budget = await peekLimit('login_failures', budgetKey)
-  if (!budget.ok) await rejectRateLimited('login_failures', budget, client, user.id)
+  const attempt = await guardPasswordAttempt(user.email, client, user.id)
   if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
-    await spendLimit('login_failures', budgetKey)
     // 400, not 401: a wrong current password must not look like a dead session to the client.
     throw new ProblemError('VALIDATION_FAILED', 'The current password is wrong.', { errors: { currentPassword: ['The current password is wrong'] } })
   }
-  await resetLimit('login_failures', budgetKey)
+  await attempt.succeeded()
   const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(requestOrigin(request)))
   const now = Date.now()
   const result = await changePassword({ user, session, newPassword: body.newPassword, refreshToken: transport === 'cookie' ? cookies.refresh : undefined, client }, now)

@@ -5,13 +5,14 @@ import { readJson } from '@/lib/http/body'
 import { readClientInfo } from '@/lib/http/client-info'
 import { assertSameOrigin } from '@/lib/http/csrf'
 import { ProblemError } from '@/lib/http/errors'
+import { printable } from '@/lib/http/ids'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { onlyAllow } from '@/lib/http/methods'
 
 const RegisterBody = z.object({
   email: z.email('Enter a valid email address').max(254),
   password: z.string().min(10, 'Use at least 10 characters').max(256, 'Use at most 256 characters'),
-  name: z.string().trim().max(100).optional().nullable(),
+  name: printable.trim().max(100).optional().nullable(),
 })
 
 export const POST = route(async (request) => {

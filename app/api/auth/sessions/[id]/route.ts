@@ -2,6 +2,7 @@ import { requireAuthForChange } from '@/lib/auth/current-user'
 import { findSession, revokeSession } from '@/lib/auth/sessions'
 import { readClientInfo } from '@/lib/http/client-info'
 import { ProblemError } from '@/lib/http/errors'
+import { isId } from '@/lib/http/ids'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { onlyAllow } from '@/lib/http/methods'
 
@@ -11,7 +12,7 @@ type Context = { params: Promise<{ id: string }> }
 export const DELETE = route<Context>(async (request, { params }) => {
   const { claims } = await requireAuthForChange(request)
   const { id } = await params
-  const session = await findSession(id)
+  const session = isId(id) ? await findSession(id) : null
   if (!session || session.userId !== claims.sub || session.revokedAt) throw new ProblemError('NOT_FOUND', 'No such session.')
   await revokeSession(session, 'user', Date.now(), readClientInfo(request.headers))
   return jsonResponse({ revoked: true, current: session.id === claims.sid })

@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react'
+import { ConnectionStatus } from '@/components/session/connection-status'
+import { ProfileMenu } from '@/components/session/profile-menu'
+import { SessionProvider } from '@/components/session/session-provider'
+import styles from '@/components/session/session.module.css'
+import { getCurrentUser } from '@/lib/auth/current-user'
+import { sessionView } from '@/lib/auth/issue'
+import { currentRefreshExpiry } from '@/lib/auth/sessions'
+import { getConfig } from '@/lib/config'
+
+// Signed-in pages: the session provider (silent refresh, idle warning, other tabs) and the
+// session bar with the profile menu and its countdown. The client gets times as props from
+// here, never configuration or tokens (SPEC §3). Pages still verify the user themselves.
+
+async function loadSession() {
+  const current = await getCurrentUser()
+  if (!current) return null
+  const stored = await currentRefreshExpiry(current.claims.sid)
+  if (!stored || stored.session.revokedAt) return null
+  return { user: current.user, session: sessionView(stored.session, current.claims.exp, stored.refreshExp) }
+}
+
+export default async function SignedInLayout({ children }: { children: ReactNode }) {
+  const signedIn = await loadSession()
+  const { ttl } = getConfig()
+  // The server rotates only within AUTH_REFRESH_WINDOW of expiry (SPEC §4.6); an earlier
+  // proactive refresh would get `rotated: false` and cost a request. A second of margin
+  // absorbs rounding (token times are whole seconds).
+  const proactiveRefreshSeconds = Math.min(ttl.proactiveRefresh, Math.max(1, ttl.refreshWindow - 1))
+  return (
+    <SessionProvider initialSession={signedIn?.session ?? null} proactiveRefreshSeconds={proactiveRefreshSeconds} warningBeforeSeconds={ttl.warningBefore}>
+      {signedIn ? (
+        <div className={styles.bar}>
+          <ConnectionStatus />
+          <ProfileMenu user={signedIn.user} accessTtlSeconds={ttl.access} />
+        </div>
+      ) : null}
+      {children}
+    </SessionProvider>
+  )
+}
