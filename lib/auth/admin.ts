@@ -1,5 +1,5 @@
 import 'server-only'
-import { and, asc, desc, eq, gt, gte, lt, lte, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm'
 import { recordAudit, type AuditEvent } from '@/lib/audit'
 import type { ClientInfo } from '@/lib/http/client-info'
 import { ProblemError } from '@/lib/http/errors'
@@ -36,12 +36,14 @@ export async function changeUserRole(actor: Actor, userId: string, role: Role, n
   const db = await getDb()
   if (!isId(userId)) throw new ProblemError('NOT_FOUND', 'No such user.')
   const updated = await db.transaction(async (tx) => {
+    // Lock the admins first, always in id order: two admins demoting each other at once then run
+    // one after the other (no deadlock), and the second sees the first's change.
+    const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).orderBy(asc(users.id)).for('update')
     const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update')
     if (!user) throw new ProblemError('NOT_FOUND', 'No such user.')
     if (user.role === role) return user
-    if (user.role === 'admin') {
-      const [{ admins }] = (await tx.select({ admins: sql<number>`count(*)::int` }).from(users).where(and(eq(users.role, 'admin'), ne(users.id, userId)))) as [{ admins: number }]
-      if (admins === 0) throw new ProblemError('VALIDATION_FAILED', 'The last admin cannot lose the admin role.', { errors: { role: ['At least one admin must remain'] } })
+    if (user.role === 'admin' && admins.every((admin) => admin.id === userId)) {
+      throw new ProblemError('VALIDATION_FAILED', 'The last admin cannot lose the admin role.', { errors: { role: ['At least one admin must remain'] } })
     }
     const [changed] = await tx.update(users).set({ role, updatedAt: new Date(nowMs) }).where(eq(users.id, userId)).returning()
     // The new claims must reach the user at their next refresh, even one that comes right after a
