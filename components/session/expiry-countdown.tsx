@@ -1,42 +1,53 @@
 'use client'
 
 import { useSyncExternalStore } from 'react'
+import { createThrottledAnnouncer, formatRemaining, secondsUntilAccessExpiry, subscribeToCountdown } from '@/lib/client/countdown'
+import styles from './session.module.css'
 
-// A once-a-second clock shared by every countdown on the page. The server snapshot is
-// null so server HTML and hydration agree; the ticking starts in the browser.
-function subscribe(onTick: () => void): () => void {
-  const timer = window.setInterval(onTick, 1000)
-  return () => window.clearInterval(timer)
+// "Session expires in 4:32": the time left on the access token, from the clock every tab
+// shares (SPEC §9). It is when an idle person would be signed out; activity moves it on.
+// useSyncExternalStore on a once-a-second tick re-renders this component and nothing else.
+
+const unknownOnServer = () => undefined
+const getSeconds = () => secondsUntilAccessExpiry()
+
+type SessionCountdownProps = {
+  /** AUTH_ACCESS_TTL in seconds: the full width of the progress bar. */
+  accessTtlSeconds: number
+  /** The one countdown on the page that speaks (a polite live region, at most once a minute). */
+  announce?: boolean
+  /** Expose as role="timer"; only one per page, so tests and screen readers find one. */
+  asTimer?: boolean
 }
-const nowSeconds = () => Math.floor(Date.now() / 1000)
-const noClockOnServer = () => null
 
-function formatRemaining(seconds: number): string {
-  const h = Math.floor(seconds / 3600)
-  const m = Math.floor((seconds % 3600) / 60)
-  const s = String(seconds % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
-}
+export function SessionCountdown({ accessTtlSeconds, announce = false, asTimer = true }: SessionCountdownProps) {
+  const remaining = useSyncExternalStore(subscribeToCountdown, getSeconds, unknownOnServer)
+  const fraction = remaining ? Math.min(1, remaining / Math.max(1, accessTtlSeconds)) : 0
+  const text = remaining === undefined ? 'Session expires in …' : remaining === null ? 'Signed out' : `Session expires in ${formatRemaining(remaining)}`
 
-/** "expires in m:ss" for a time given in seconds since the epoch (a JWT `exp`). */
-export function ExpiryCountdown({ expiresAt }: { expiresAt: number }) {
-  const now = useSyncExternalStore(subscribe, nowSeconds, noClockOnServer)
-  if (now === null) return <span className="countdown muted">…</span>
-  const remaining = expiresAt - now
-  if (remaining <= 0) {
-    return (
-      <span className="countdown">
-        expired.{' '}
-        <button type="button" className="button secondary" onClick={() => window.location.reload()}>
-          Reload to refresh it
-        </button>
-      </span>
-    )
-  }
-  // role="timer" is not announced on every tick (its implicit aria-live is "off").
   return (
-    <span className="countdown" role="timer">
-      expires in {formatRemaining(remaining)}
+    <span className={styles.countdown}>
+      {/* role="timer" is not announced on every tick: its implicit aria-live is "off". */}
+      <span className="countdown" role={asTimer ? 'timer' : undefined}>
+        {text}
+      </span>
+      <span className={styles.progress} aria-hidden="true">
+        <span className={`${styles.progressFill} ${fraction < 0.2 ? styles.low : ''}`} style={{ width: `${fraction * 100}%` }} />
+      </span>
+      {announce ? <CountdownAnnouncement /> : null}
+    </span>
+  )
+}
+
+const announce = createThrottledAnnouncer()
+const getAnnouncement = () => announce(secondsUntilAccessExpiry(), Date.now())
+
+/** Kept apart from the visible text so a screen reader hears a sentence a minute, not a tick a second. */
+function CountdownAnnouncement() {
+  const sentence = useSyncExternalStore(subscribeToCountdown, getAnnouncement, () => '')
+  return (
+    <span className="visually-hidden" aria-live="polite" aria-atomic="true">
+      {sentence}
     </span>
   )
 }

@@ -1,31 +1,32 @@
 'use client'
 
 import { useState } from 'react'
-import { readProblem, NETWORK_PROBLEM } from '@/components/forms/problem'
+import { requestApi } from '@/lib/client/api'
+import type { MeResponse } from '@/lib/client/types'
 
 type CallState =
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'done'; status: number; statusText: string; ok: boolean; text: string }
+  | { kind: 'done'; ok: true; status: string; replayed: boolean; json: string }
+  | { kind: 'done'; ok: false; status: string; message: string }
 
-/** Calls GET /api/me with the session cookie and shows what came back. */
+/**
+ * Calls GET /api/me through the API client. An expired access token is refreshed and the call
+ * replayed without the person noticing; the line below the answer says when that happened.
+ */
 export function ProtectedApiCall() {
   const [state, setState] = useState<CallState>({ kind: 'idle' })
 
   async function call() {
     if (state.kind === 'loading') return
     setState({ kind: 'loading' })
-    let response: Response
-    try {
-      response = await fetch('/api/me', { headers: { Accept: 'application/json' }, cache: 'no-store' })
-    } catch {
-      setState({ kind: 'done', status: 0, statusText: '', ok: false, text: NETWORK_PROBLEM.message })
-      return
+    const result = await requestApi<MeResponse>('/api/me')
+    if (result.ok) {
+      const status = `${result.status} ${result.statusText || 'OK'}`.trim()
+      setState({ kind: 'done', ok: true, status, replayed: result.replayed, json: JSON.stringify(result.data, null, 2) })
+    } else {
+      setState({ kind: 'done', ok: false, status: result.error.status === 0 ? 'No response' : String(result.error.status), message: result.error.message })
     }
-    const text = response.ok
-      ? JSON.stringify(await response.json().catch(() => null), null, 2)
-      : (await readProblem(response)).message
-    setState({ kind: 'done', status: response.status, statusText: response.statusText, ok: response.ok, text })
   }
 
   return (
@@ -41,15 +42,18 @@ export function ProtectedApiCall() {
       {/* Only the one-line outcome is announced; the JSON below is there to read. */}
       <p role="status" className={state.kind === 'done' ? (state.ok ? 'status-ok' : 'status-error') : 'muted'}>
         {state.kind === 'loading' ? 'Calling…' : null}
-        {state.kind === 'done' ? (state.status === 0 ? 'No response' : `${state.status} ${state.statusText}`.trim()) : null}
+        {state.kind === 'done' ? state.status : null}
       </p>
+      {state.kind === 'done' && state.ok && state.replayed ? (
+        <p className="muted small">The access token had expired: it was refreshed and the call replayed, silently.</p>
+      ) : null}
       {state.kind === 'done' ? (
         state.ok ? (
           <pre>
-            <code>{state.text}</code>
+            <code>{state.json}</code>
           </pre>
         ) : (
-          <p>{state.text}</p>
+          <p>{state.message}</p>
         )
       ) : null}
     </div>

@@ -1,39 +1,25 @@
 'use client'
 
 import { useState } from 'react'
-import { requestJson } from '@/components/forms/problem'
+import { leavePage } from '@/lib/client/leave-page'
+import { signOut } from '@/lib/client/session-events'
 
+/** Ends the session; every tab goes to the login page (other tabs through the session provider). */
 export function SignOutButton() {
   const [pending, setPending] = useState(false)
-  const [error, setError] = useState<string | null>(null)
 
-  async function signOut() {
+  async function onClick() {
     if (pending) return
     setPending(true)
-    setError(null)
-    const result = await requestJson('/api/auth/logout', { method: 'POST' })
-    // 401: the session had already ended, which is what signing out wants anyway.
-    if (result.ok || result.status === 401) {
-      // A full page load, not router.push: it drops the client router cache, so Back cannot
-      // show the signed-in dashboard (claims included) from memory.
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- deliberate, see above
-      window.location.assign('/login')
-      return
-    }
-    setError(result.problem.message)
-    setPending(false)
+    // Never fails for the person: a session the server already ended is signed out too.
+    await signOut('user')
+    // The session provider goes there too; this covers pages without one.
+    leavePage('/login')
   }
 
   return (
-    <div>
-      {error ? (
-        <p className="alert error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="button" className="button secondary" onClick={signOut} aria-disabled={pending}>
-        {pending ? 'Signing out…' : 'Sign out'}
-      </button>
-    </div>
+    <button type="button" className="button secondary" onClick={onClick} aria-disabled={pending}>
+      {pending ? 'Signing out…' : 'Sign out'}
+    </button>
   )
 }

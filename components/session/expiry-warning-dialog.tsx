@@ -1,0 +1,97 @@
+'use client'
+
+import { useState, useSyncExternalStore } from 'react'
+import { AlertDialog } from '@/components/ui/dialog'
+import { Spinner } from '@/components/ui/spinner'
+import { useToast } from '@/components/ui/toast'
+import { describeDuration, formatRemaining, subscribeToSeconds } from '@/lib/client/countdown'
+import { useExpiryWarning } from '@/lib/client/hooks'
+import { signOut } from '@/lib/client/session-events'
+import { dismissFinalWarning, staySignedIn, type ExpiryWarning } from '@/lib/client/session-keeper'
+
+// The warning an idle person sees AUTH_WARNING_BEFORE before expiry (SPEC §9). The session
+// keeper opens and closes it in every tab at once; an answer in one tab closes it in all.
+
+export function ExpiryWarningDialog() {
+  const warning = useExpiryWarning()
+  if (!warning) return null
+  // A new deadline is a new question: fresh state, fresh focus.
+  return warning.canExtend ? <StaySignedInDialog key={warning.deadline} warning={warning} /> : <FinalStretchDialog key={warning.deadline} warning={warning} />
+}
+
+function StaySignedInDialog({ warning }: { warning: NonNullable<ExpiryWarning> }) {
+  const toast = useToast()
+  const [pending, setPending] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+
+  async function stay() {
+    if (pending) return
+    setPending(true)
+    setProblem(null)
+    const outcome = await staySignedIn()
+    if (outcome.ok) {
+      toast({ title: 'Session extended', tone: 'success' })
+      return
+    }
+    setPending(false)
+    // A 401 ends the session: the provider handles that; anything else may work on a retry.
+    if (!outcome.signedOut) setProblem(`We couldn’t extend your session. ${outcome.error.message}`)
+  }
+
+  return (
+    <AlertDialog
+      title="Your session is about to expire"
+      onEscape={stay}
+      description={
+        <>
+          <p>Your session will expire in {describeDuration(warning.secondsLeftAtOpen)}. Stay signed in?</p>
+          <TimeLeft deadline={warning.deadline} />
+          {problem ? <p className="status-error">{problem}</p> : null}
+        </>
+      }
+    >
+      <button type="button" className="button" data-autofocus onClick={stay} aria-disabled={pending}>
+        {pending ? <Spinner /> : null}
+        Stay signed in
+      </button>
+      <button type="button" className="button secondary" onClick={() => void signOut('user')}>
+        Log out
+      </button>
+    </AlertDialog>
+  )
+}
+
+/** Near the absolute end nothing can extend the session: say so, and offer a fresh sign-in. */
+function FinalStretchDialog({ warning }: { warning: NonNullable<ExpiryWarning> }) {
+  return (
+    <AlertDialog
+      title="Your session is ending"
+      onEscape={dismissFinalWarning}
+      description={
+        <>
+          <p>
+            Your session will end in {describeDuration(warning.secondsLeftAtOpen)} and can’t be extended. Sign in again now to keep working without
+            interruption.
+          </p>
+          <TimeLeft deadline={warning.deadline} />
+        </>
+      }
+    >
+      <button type="button" className="button" data-autofocus onClick={() => void signOut('sign-in-again')}>
+        Sign in again
+      </button>
+      <button type="button" className="button secondary" onClick={dismissFinalWarning}>
+        Continue for now
+      </button>
+    </AlertDialog>
+  )
+}
+
+function TimeLeft({ deadline }: { deadline: number }) {
+  const seconds = useSyncExternalStore(
+    subscribeToSeconds,
+    () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000)),
+    () => null,
+  )
+  return seconds === null ? null : <p className="muted small countdown">Time left: {formatRemaining(seconds)}</p>
+}

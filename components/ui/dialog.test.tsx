@@ -1,0 +1,76 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { useState } from 'react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { AlertDialog } from './dialog'
+
+afterEach(cleanup)
+
+function Page({ onEscape = () => {} }: { onEscape?: () => void }) {
+  const [open, setOpen] = useState(false)
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        Open
+      </button>
+      <a href="/elsewhere">A link behind the dialog</a>
+      {open ? (
+        <AlertDialog title="Your session is about to expire" description={<p>Stay signed in?</p>} onEscape={onEscape}>
+          <button type="button" data-autofocus onClick={() => setOpen(false)}>
+            Stay signed in
+          </button>
+          <button type="button">Log out</button>
+        </AlertDialog>
+      ) : null}
+    </>
+  )
+}
+
+describe('SPEC §9 the warning dialog is accessible', () => {
+  it('is an alertdialog, modal, named by its title and described by its text', async () => {
+    render(<Page />)
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Open' }))
+    const dialog = screen.getByRole('alertdialog', { name: 'Your session is about to expire' })
+    expect(dialog).toHaveProperty('ariaModal', 'true')
+    expect(document.getElementById(dialog.getAttribute('aria-describedby')!)?.textContent).toBe('Stay signed in?')
+  })
+
+  it('moves focus to the chosen button and keeps Tab and Shift+Tab inside', async () => {
+    const user = userEvent.setup()
+    render(<Page />)
+    await user.click(screen.getByRole('button', { name: 'Open' }))
+    const stay = screen.getByRole('button', { name: 'Stay signed in' })
+    const logOut = screen.getByRole('button', { name: 'Log out' })
+    expect(document.activeElement).toBe(stay)
+
+    await user.tab()
+    expect(document.activeElement).toBe(logOut)
+    await user.tab()
+    expect(document.activeElement).toBe(stay)
+    await user.tab({ shift: true })
+    expect(document.activeElement).toBe(logOut)
+  })
+
+  it('makes the rest of the page inert while open, and gives focus back on close', async () => {
+    const user = userEvent.setup()
+    const { container } = render(<Page />)
+    const opener = screen.getByRole('button', { name: 'Open' })
+    await user.click(opener)
+    expect(container.hasAttribute('inert')).toBe(true)
+
+    await user.click(screen.getByRole('button', { name: 'Stay signed in' }))
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+    expect(container.hasAttribute('inert')).toBe(false)
+    expect(document.activeElement).toBe(opener)
+  })
+
+  it('Escape calls onEscape (the caller decides: for the warning it means stay)', async () => {
+    const user = userEvent.setup()
+    const onEscape = vi.fn()
+    render(<Page onEscape={onEscape} />)
+    await user.click(screen.getByRole('button', { name: 'Open' }))
+    await user.keyboard('{Escape}')
+    expect(onEscape).toHaveBeenCalledTimes(1)
+  })
+})
