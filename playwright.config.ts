@@ -20,6 +20,8 @@ export default defineConfig({
   globalSetup: './e2e/global-setup.ts',
   // The first sign-in of a run also opens the embedded database, migrates and seeds it.
   expect: { timeout: 10_000 },
+  // Sign-in plus an axe scan of a hydrated page can pass 30 s on a busy 2-core machine.
+  timeout: 60_000,
   use: {
     baseURL: BASE_URL,
     trace: 'retain-on-failure',

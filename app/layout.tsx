@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from 'next'
 import Link from 'next/link'
+import { ThemeToggle } from '@/components/ui/theme-toggle'
+import { THEME_SCRIPT } from '@/lib/client/theme'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -13,7 +15,12 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
+    // suppressHydrationWarning: the theme script sets data-theme on <html> before React hydrates.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Before the first paint, so a remembered dark (or light) choice never flashes. */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body>
         <a className="skip-link" href="#main">
           Skip to content
@@ -33,6 +40,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
                 </li>
               </ul>
             </nav>
+            <ThemeToggle />
           </div>
         </header>
         <main id="main" className="site-main">

@@ -1,27 +1,11 @@
 import 'server-only'
 import { auditEvents } from '@/lib/store/schema'
 import type { Db, Tx } from '@/lib/store/db'
+import type { AuditEvent } from './audit-events'
 
 // SPEC §8. Written with the transaction of the change it records; token values never, `jti` yes.
 
-export const AUDIT_EVENTS = [
-  'register',
-  'login_succeeded',
-  'login_failed',
-  'token_issued',
-  'token_refreshed',
-  'refresh_reuse_detected',
-  'token_revoked',
-  'session_revoked',
-  'logout',
-  'password_changed',
-  'role_changed',
-  'device_mismatch',
-  'anomaly_detected',
-  'ip_changed',
-  'rate_limited',
-] as const
-export type AuditEvent = (typeof AUDIT_EVENTS)[number]
+export { AUDIT_EVENTS, type AuditEvent } from './audit-events'
 
 export type AuditEntry = {
   event: AuditEvent
