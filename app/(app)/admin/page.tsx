@@ -1,0 +1,27 @@
+import type { Metadata } from 'next'
+import { forbidden, redirect } from 'next/navigation'
+import { AuditLog } from '@/components/admin/audit-log'
+import { UsersTable } from '@/components/admin/users-table'
+import { getCurrentUser } from '@/lib/auth/current-user'
+import { hasPermission } from '@/lib/auth/rbac'
+
+export const metadata: Metadata = { title: 'Admin' }
+
+export default async function AdminPage() {
+  // The gate already sends non-admins to the 403 page; this is the authoritative check
+  // (CVE-2025-29927: never rely on the gate alone).
+  const current = await getCurrentUser()
+  if (!current) redirect(`/login?next=${encodeURIComponent('/admin')}`)
+  const { user } = current
+  if (!hasPermission(user, 'users:read')) forbidden()
+  return (
+    <div className="stack">
+      <div>
+        <h1>Admin</h1>
+        <p className="muted">Role changes take effect on the person’s next request. Every action here is written to the audit log.</p>
+      </div>
+      <UsersTable currentUserId={user.id} canWrite={hasPermission(user, 'users:write')} />
+      {hasPermission(user, 'audit:read') ? <AuditLog /> : null}
+    </div>
+  )
+}

@@ -1,0 +1,143 @@
+'use client'
+
+import { useState, type FormEvent } from 'react'
+import { LocalTime } from '@/components/ui/local-time'
+import { AUDIT_EVENTS } from '@/lib/audit-events'
+import { usePagedApi } from '@/lib/client/use-paged-api'
+import { auditPath, NO_FILTERS, type AuditFilters } from './audit-query'
+
+// SPEC §8/§9: the audit log, newest first, filtered by user, event and time, a page at a time.
+
+export type AuditItem = {
+  id: string | number
+  at: string
+  event: string
+  userId: string | null
+  sessionId: string | null
+  tokenType: string | null
+  jti: string | null
+  ip: string | null
+  userAgent: string | null
+  detail: Record<string, unknown> | null
+}
+type AuditPage = { items: AuditItem[]; nextCursor: string | number | null }
+
+const eventLabel = (event: string) => event.replaceAll('_', ' ')
+
+export function AuditLog() {
+  const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS)
+  const { data, error, isLoading, hasMore, loadingMore, loadMore } = usePagedApi<AuditPage>(auditPath(filters))
+  const items = data?.flatMap((page) => page.items) ?? []
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const read = (name: string) => String(form.get(name) ?? '')
+    setFilters({ userId: read('userId'), event: read('event'), from: read('from'), to: read('to') })
+  }
+
+  return (
+    <section className="card" aria-labelledby="audit-heading">
+      <h2 id="audit-heading">Audit log</h2>
+      <form onSubmit={onSubmit} onReset={() => setFilters(NO_FILTERS)} aria-label="Audit log filters">
+        <div className="filters">
+          <div className="field">
+            <label htmlFor="audit-user">User id</label>
+            <input id="audit-user" name="userId" type="text" autoComplete="off" spellCheck={false} />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-event">Event</label>
+            <select id="audit-event" name="event" defaultValue="">
+              <option value="">All events</option>
+              {AUDIT_EVENTS.map((name) => (
+                <option key={name} value={name}>
+                  {eventLabel(name)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="audit-from">From</label>
+            <input id="audit-from" name="from" type="datetime-local" />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-to">To</label>
+            <input id="audit-to" name="to" type="datetime-local" />
+          </div>
+        </div>
+        <p className="actions">
+          <button type="submit" className="button">
+            Apply filters
+          </button>
+          <button type="reset" className="button secondary">
+            Clear filters
+          </button>
+        </p>
+      </form>
+      <p role="status" className="muted small">
+        {isLoading ? 'Loading events…' : data ? `Showing ${items.length} ${items.length === 1 ? 'event' : 'events'}, newest first${hasMore ? ' (more available)' : ''}.` : null}
+      </p>
+      {error ? (
+        <div className="alert error" role="alert">
+          <p>{error.message}</p>
+          {Object.values(error.fieldErrors).flat().length > 0 ? (
+            <ul>
+              {Object.entries(error.fieldErrors).map(([field, messages]) => (
+                <li key={field}>
+                  {field}: {messages.join(' ')}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {items.length > 0 ? (
+        <div className="table-scroll" role="region" aria-labelledby="audit-caption" tabIndex={0}>
+          <table className="data-table">
+            <caption id="audit-caption">Audit events, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Event</th>
+                <th scope="col">User</th>
+                <th scope="col">Session</th>
+                <th scope="col">IP</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.id}>
+                  <td>
+                    <LocalTime iso={item.at} withSeconds />
+                  </td>
+                  <th scope="row">{eventLabel(item.event)}</th>
+                  <td className="wrap">{item.userId ? <code>{item.userId}</code> : <span className="muted">None</span>}</td>
+                  <td className="wrap">{item.sessionId ? <code>{item.sessionId}</code> : <span className="muted">None</span>}</td>
+                  <td>{item.ip ?? <span className="muted">Unknown</span>}</td>
+                  <td className="wrap">
+                    <Detail item={item} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : data && !isLoading ? (
+        <p>No events match these filters.</p>
+      ) : null}
+      {hasMore ? (
+        <button type="button" className="button secondary" onClick={() => void loadMore()} aria-disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : 'Load more events'}
+        </button>
+      ) : null}
+    </section>
+  )
+}
+
+function Detail({ item }: { item: AuditItem }) {
+  const detail = { ...(item.tokenType ? { tokenType: item.tokenType } : {}), ...(item.detail ?? {}) }
+  const entries = Object.entries(detail)
+  if (entries.length === 0) return <span className="muted">None</span>
+  return <code>{entries.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ')}</code>
+}

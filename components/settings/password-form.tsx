@@ -1,0 +1,89 @@
+'use client'
+
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { Field } from '@/components/forms/field'
+import { FormAlert } from '@/components/forms/form-alert'
+import type { FormProblem } from '@/components/forms/problem'
+import { useToast } from '@/components/ui/toast'
+import { requestApi } from '@/lib/client/api'
+import { recordSession } from '@/lib/client/session-clock'
+import { tabChannel } from '@/lib/client/tab-channel'
+import type { SessionResponse } from '@/lib/client/types'
+
+// SPEC §7 POST /api/auth/password: other sessions end, this one is rotated. The answer's
+// `session` carries the rotated token's times; the clock takes them the way a refresh does
+// (lib/client/refresh.ts), so this tab and its siblings count down from the new token.
+
+const FIELDS = ['currentPassword', 'newPassword', 'confirmPassword']
+const MIN_LENGTH = 10
+
+/** Checks the browser can make without asking the server; null when there is nothing to fix. */
+export function checkPasswords(newPassword: string, confirmPassword: string): FormProblem | null {
+  const fieldErrors: Record<string, string[]> = {}
+  if (newPassword.length < MIN_LENGTH) fieldErrors.newPassword = [`Use at least ${MIN_LENGTH} characters`]
+  if (confirmPassword !== newPassword) fieldErrors.confirmPassword = ['The two new passwords don’t match']
+  if (Object.keys(fieldErrors).length === 0) return null
+  return { message: 'Some details need fixing. Check the highlighted fields.', fieldErrors, code: 'VALIDATION_FAILED' }
+}
+
+export function PasswordForm() {
+  const formRef = useRef<HTMLFormElement>(null)
+  const toast = useToast()
+  const [pending, setPending] = useState(false)
+  const [problem, setProblem] = useState<FormProblem | null>(null)
+
+  // After a failed attempt, put the keyboard where the fix is: the first invalid field.
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus()
+  }, [problem])
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    if (pending) return
+    const formElement = event.currentTarget
+    const form = new FormData(formElement)
+    const currentPassword = String(form.get('currentPassword') ?? '')
+    const newPassword = String(form.get('newPassword') ?? '')
+    const mistake = checkPasswords(newPassword, String(form.get('confirmPassword') ?? ''))
+    if (mistake) return setProblem(mistake)
+    setPending(true)
+    setProblem(null)
+    const result = await requestApi<SessionResponse>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } })
+    setPending(false)
+    if (!result.ok) {
+      const { error } = result
+      setProblem({ message: error.message, fieldErrors: error.fieldErrors, code: error.code })
+      return
+    }
+    if (result.data?.session) {
+      recordSession(result.data.session)
+      tabChannel().post({ type: 'refreshed', session: result.data.session })
+    }
+    formElement.reset()
+    toast({ title: 'Password changed. Other devices were signed out.', tone: 'success' })
+  }
+
+  const errors = problem?.fieldErrors ?? {}
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate>
+      <FormAlert problem={problem} shownFields={FIELDS} />
+      <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" required errors={errors.currentPassword} />
+      <Field
+        name="newPassword"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={MIN_LENGTH}
+        maxLength={256}
+        hint={`At least ${MIN_LENGTH} characters.`}
+        errors={errors.newPassword}
+      />
+      <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" required maxLength={256} errors={errors.confirmPassword} />
+      {/* aria-disabled, not disabled: a disabled button drops keyboard focus mid-submit. */}
+      <button className="button" type="submit" aria-disabled={pending}>
+        {pending ? 'Changing password…' : 'Change password'}
+      </button>
+    </form>
+  )
+}
