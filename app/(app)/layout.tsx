@@ -3,6 +3,7 @@ import { ConnectionStatus } from '@/components/session/connection-status'
 import { ProfileMenu } from '@/components/session/profile-menu'
 import { SessionProvider } from '@/components/session/session-provider'
 import styles from '@/components/session/session.module.css'
+import { browserTimings } from '@/lib/auth/browser-timings'
 import { getCurrentUser } from '@/lib/auth/current-user'
 import { sessionView } from '@/lib/auth/issue'
 import { currentRefreshExpiry } from '@/lib/auth/sessions'
@@ -23,12 +24,9 @@ async function loadSession() {
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const signedIn = await loadSession()
   const { ttl } = getConfig()
-  // The server rotates only within AUTH_REFRESH_WINDOW of expiry (SPEC §4.6); an earlier
-  // proactive refresh would get `rotated: false` and cost a request. A second of margin
-  // absorbs rounding (token times are whole seconds).
-  const proactiveRefreshSeconds = Math.min(ttl.proactiveRefresh, Math.max(1, ttl.refreshWindow - 1))
+  const { proactiveRefreshSeconds, warningBeforeSeconds } = browserTimings(ttl)
   return (
-    <SessionProvider initialSession={signedIn?.session ?? null} proactiveRefreshSeconds={proactiveRefreshSeconds} warningBeforeSeconds={ttl.warningBefore}>
+    <SessionProvider initialSession={signedIn?.session ?? null} proactiveRefreshSeconds={proactiveRefreshSeconds} warningBeforeSeconds={warningBeforeSeconds}>
       {signedIn ? (
         <div className={styles.bar}>
           <ConnectionStatus />

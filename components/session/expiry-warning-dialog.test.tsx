@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { installFakeApi, json, sessionInfo } from '@/lib/client/testing/fake-api'
 
 // Fresh modules per test: the signed-out flag and the warning store are module state.
-async function renderWarning(warning: { canExtend: boolean; secondsLeftAtOpen?: number }) {
+async function renderWarning(warning: { canExtend: boolean; secondsLeftAtOpen?: number }, { rotated = true } = {}) {
   vi.resetModules()
   const { ExpiryWarningDialog } = await import('./expiry-warning-dialog')
   const { ToastProvider } = await import('@/components/ui/toast')
@@ -13,7 +13,7 @@ async function renderWarning(warning: { canExtend: boolean; secondsLeftAtOpen?: 
   const events = await import('@/lib/client/session-events')
   const clock = await import('@/lib/client/session-clock')
   clock.recordSession(sessionInfo({ accessInMs: 2 * 60_000 }), Date.now() - 13 * 60_000)
-  const api = installFakeApi(({ path }) => (path === '/api/auth/refresh' ? json(200, { rotated: true, session: sessionInfo() }) : new Response(null, { status: 204 })))
+  const api = installFakeApi(({ path }) => (path === '/api/auth/refresh' ? json(200, { rotated, session: sessionInfo() }) : new Response(null, { status: 204 })))
   const signedOut: string[] = []
   events.onSignedOut((reason) => signedOut.push(reason))
   render(
@@ -49,6 +49,15 @@ describe('SPEC §9 idle warning: "Your session will expire in 2 minutes. Stay si
     expect(api.count('POST', '/api/auth/refresh')).toBe(1)
     expect(screen.queryByRole('alertdialog')).toBeNull()
     expect(screen.getByRole('status').textContent).toContain('Session extended')
+  })
+
+  it('a "not yet due" answer closes the dialog without claiming an extension', async () => {
+    const { api } = await renderWarning({ canExtend: true }, { rotated: false })
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Stay signed in' }))
+    expect(api.count('POST', '/api/auth/refresh')).toBe(1)
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+    expect(screen.getByRole('status').textContent).toContain('You’re still signed in')
+    expect(screen.getByRole('status').textContent).not.toContain('Session extended')
   })
 
   it('Escape means stay', async () => {

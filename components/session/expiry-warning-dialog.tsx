@@ -30,7 +30,9 @@ function StaySignedInDialog({ warning }: { warning: NonNullable<ExpiryWarning> }
     setProblem(null)
     const outcome = await staySignedIn()
     if (outcome.ok) {
-      toast({ title: 'Session extended', tone: 'success' })
+      // Not yet due (rotated: false, no other tab refreshed): nothing moved, so no claim that it did.
+      const extended = outcome.rotated || outcome.skipped
+      toast(extended ? { title: 'Session extended', tone: 'success' } : { title: 'You’re still signed in', tone: 'success' })
       return
     }
     setPending(false)

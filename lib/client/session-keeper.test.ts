@@ -6,7 +6,7 @@ const SECOND = 1000
 const MIN = 60 * SECOND
 const START = Date.parse('2030-01-01T09:00:00Z')
 
-async function startKeeper({ accessInMs = 15 * MIN, endInMs = 12 * 60 * MIN, proactiveMs = MIN, warningMs = 2 * MIN, activeAtStart = false } = {}) {
+async function startKeeper({ accessInMs = 15 * MIN, endInMs = 12 * 60 * MIN, proactiveMs = MIN, warningMs = 2 * MIN, activeAtStart = false, notDueBefore = 0 } = {}) {
   vi.resetModules()
   const keeper = await import('./session-keeper')
   const events = await import('./session-events')
@@ -15,7 +15,11 @@ async function startKeeper({ accessInMs = 15 * MIN, endInMs = 12 * 60 * MIN, pro
   const signedOut: string[] = []
   events.onSignedOut((reason) => signedOut.push(reason))
   const api = installFakeApi(({ path }) => {
-    if (path === '/api/auth/refresh') return json(200, { rotated: true, session: sessionInfo({ endInMs: endInMs - (Date.now() - START) }) })
+    if (path === '/api/auth/refresh') {
+      // A server whose clock runs behind ours: "not yet due" (SPEC §4.6) until notDueBefore.
+      if (Date.now() < notDueBefore) return json(200, { rotated: false, session: sessionInfo({ accessInMs: START + accessInMs - Date.now(), endInMs: endInMs - (Date.now() - START) }) })
+      return json(200, { rotated: true, session: sessionInfo({ endInMs: endInMs - (Date.now() - START) }) })
+    }
     return new Response(null, { status: 204 })
   })
   const stop = keeper.startSessionKeeper({ proactiveMs, warningMs, activeAtStart })
@@ -147,6 +151,23 @@ describe('SPEC §9 answering the warning', () => {
     expect(keeper.refreshes()).toBe(1)
     expect(keeper.expiryWarning.get()).toBeNull()
     expect(sentMessages(setItem)).toContainEqual({ type: 'extended' })
+  })
+
+  it('a "not yet due" answer (clocks apart) still keeps the person: the proactive refresh extends once due', async () => {
+    const keeper = await startKeeper({ notDueBefore: START + 14 * MIN + 10 * SECOND })
+    stopKeeper = keeper.stop
+    await vi.advanceTimersByTimeAsync(13 * MIN)
+    expect(keeper.expiryWarning.get()).not.toBeNull()
+
+    await expect(keeper.staySignedIn()).resolves.toMatchObject({ ok: true, rotated: false, skipped: false })
+    expect(keeper.expiryWarning.get()).toBeNull()
+    const accessEnd = START + 15 * MIN
+    expect(keeper.getSessionClock()?.accessExpiresAt).toBe(accessEnd)
+
+    await vi.advanceTimersByTimeAsync(MIN + 20 * SECOND)
+    expect(keeper.getSessionClock()!.accessExpiresAt).toBeGreaterThan(accessEnd)
+    expect(keeper.signedOut).toEqual([])
+    expect(keeper.expiryWarning.get()).toBeNull()
   })
 
   it('closes here when another tab extended the session (shared clock changed)', async () => {

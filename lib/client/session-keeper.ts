@@ -108,7 +108,12 @@ function retryDelayMs(outcome: RefreshOutcome): number {
   return !outcome.ok && outcome.error.retryAfter ? outcome.error.retryAfter * 1000 : RETRY_GAP_MS
 }
 
-/** [Stay signed in]: the answer is activity, and the refresh extends the session for every tab. */
+/**
+ * [Stay signed in]: the answer is activity, and the refresh extends the session for every tab.
+ * The warning opens inside AUTH_REFRESH_WINDOW (lib/auth/browser-timings.ts), so the server
+ * rotates; should it still say "not yet due" (a clock running ahead), the person now counts as
+ * active and the proactive refresh extends the session once it is due.
+ */
 export async function staySignedIn(): Promise<RefreshOutcome> {
   const clock = getSessionClock()
   if (clock) recordActivity(Date.now(), clock.refreshedAt)
