@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
-import { expectOnDashboard, signIn } from './support'
+import { DEMO_ADMIN, expectOnDashboard, showIdleWarningNow, signIn } from './support'
 
 // SPEC §9: keyboard and screen-reader friendly. axe catches the mechanical part
 // (labels, contrast, landmarks, ARIA); run in both colour schemes.
@@ -30,6 +30,44 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectOnDashboard(page)
       await page.getByRole('button', { name: 'Call protected API' }).click()
       await expect(page.getByRole('status').filter({ hasText: /^200\b/ })).toBeVisible()
+      await page.getByRole('button', { name: /^Account menu for / }).click()
+      await expect(page.getByRole('navigation', { name: 'Account' })).toBeVisible()
+      await expectNoViolations(page)
+    })
+
+    test('/sessions with its confirmation, /settings/password with its errors, and the idle warning', async ({ page }) => {
+      await signIn(page)
+      await expectOnDashboard(page)
+      await page.goto('/sessions')
+      await expect(page.getByText('This device', { exact: true })).toBeVisible()
+      await expectNoViolations(page)
+      await page.getByRole('button', { name: 'Sign out this device' }).click()
+      await expect(page.getByRole('alertdialog')).toBeVisible()
+      await expectNoViolations(page)
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click()
+
+      await page.goto('/settings/password')
+      await page.getByRole('button', { name: /change password/i }).click()
+      await expect(page.locator('[aria-invalid="true"]').first()).toBeVisible()
+      await expectNoViolations(page)
+
+      await page.goto('/dashboard')
+      await expectOnDashboard(page)
+      await showIdleWarningNow(page)
+      await expectNoViolations(page)
+    })
+
+    test('/admin (users, roles, audit log) and the 403 page a user gets there', async ({ page }) => {
+      await signIn(page, DEMO_ADMIN)
+      await expectOnDashboard(page)
+      await page.goto('/admin')
+      await expect(page.getByRole('status').filter({ hasText: /^Showing \d+ events?/ })).toBeVisible()
+      await expectNoViolations(page)
+      await page.context().clearCookies()
+      await signIn(page)
+      await expectOnDashboard(page)
+      await page.goto('/admin')
+      await expect(page.getByRole('heading', { level: 1 })).toContainText(/access|forbidden|403/i)
       await expectNoViolations(page)
     })
   })

@@ -3,7 +3,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JS
 
 // The HTTP contract of SPEC §2, §3, §4, §6 and §7, exercised the way a client that knows only the
 // spec would: plain requests, no browser. Runs against the e2e server of playwright.config.ts
-// (access 20s, refresh 2m, reuse grace 2s, refresh window 5s, min rotation interval 1s), so no
+// (access 20s, refresh 2m, reuse grace 2s, refresh window 10s, min rotation interval 1s), so no
 // test here waits longer than ~3 s.
 //
 // Budget: every request below comes from 127.0.0.1 and the per-IP limits (refresh 60/min,

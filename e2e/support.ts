@@ -43,3 +43,22 @@ export async function expectTokensOutOfReach(page: Page, context: BrowserContext
     for (const cookie of cookies) expect(where).not.toContain(cookie.value)
   }
 }
+
+/**
+ * Brings the idle warning up now instead of in half a minute: rewrites the shared session clock
+ * (SPEC §9, times only) as another tab would after a refresh the person did not make, with the
+ * access token ending in `secondsLeft`, and tells this tab the way the browser would.
+ * For looking at the dialog (axe, screenshots); the session behaviour itself is tested in
+ * session-experience.spec.ts on the real clock.
+ */
+export async function showIdleWarningNow(page: Page, secondsLeft = 10) {
+  await page.evaluate((seconds) => {
+    const key = 'njjwt.session-clock'
+    const clock = JSON.parse(localStorage.getItem(key) ?? 'null') as { accessExpiresAt: number; refreshedAt: number } | null
+    if (!clock) throw new Error('no session clock: sign in first')
+    const now = Date.now()
+    localStorage.setItem(key, JSON.stringify({ ...clock, accessExpiresAt: now + seconds * 1000, refreshedAt: now + 1 }))
+    window.dispatchEvent(new StorageEvent('storage', { key }))
+  }, secondsLeft)
+  await expect(page.getByRole('alertdialog')).toBeVisible()
+}

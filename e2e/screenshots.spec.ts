@@ -1,0 +1,66 @@
+import { test, expect, type Page } from '@playwright/test'
+import path from 'node:path'
+import { DEMO_ADMIN, DEMO_USER, expectOnDashboard, showIdleWarningNow, signIn } from './support'
+
+// The README's pictures (docs/screenshots/). Every run takes them, so a screen that stops
+// rendering fails here; `npm run screenshots` (UPDATE_SCREENSHOTS=1) writes them into the repo.
+
+const SHOTS_DIR = path.join(process.cwd(), 'docs', 'screenshots')
+
+async function shoot(page: Page, name: string) {
+  const file = process.env.UPDATE_SCREENSHOTS ? path.join(SHOTS_DIR, `${name}.png`) : test.info().outputPath(`${name}.png`)
+  // Let transitions and web fonts settle; the countdown keeps ticking, which is the point.
+  await page.evaluate(() => document.fonts.ready)
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' })
+}
+
+test.use({ viewport: { width: 1100, height: 760 } })
+
+test('login, with the line people see after their session expired', async ({ page }) => {
+  await page.goto('/login?next=%2Fsessions&reason=expired')
+  await expect(page.getByText('Your session expired. Sign in again to continue.')).toBeVisible()
+  await shoot(page, 'login')
+})
+
+test('dashboard with the countdown and a protected API call', async ({ page }) => {
+  await signIn(page, DEMO_USER)
+  await expectOnDashboard(page)
+  await page.getByRole('button', { name: 'Call protected API' }).click()
+  await expect(page.getByRole('status').filter({ hasText: /^200\b/ })).toBeVisible()
+  await expect(page.getByRole('timer')).toHaveText(/Session expires in \d+:\d\d/)
+  await shoot(page, 'dashboard')
+})
+
+test('the idle warning', async ({ page }) => {
+  await signIn(page, DEMO_USER)
+  await expectOnDashboard(page)
+  await showIdleWarningNow(page)
+  await expect(page.getByRole('alertdialog')).toContainText('Stay signed in?')
+  await shoot(page, 'warning-dialog')
+})
+
+test.describe('at 360 px', () => {
+  test.use({ viewport: { width: 360, height: 740 } })
+
+  test('sessions', async ({ page }) => {
+    await signIn(page, DEMO_USER)
+    await expectOnDashboard(page)
+    await page.goto('/sessions')
+    await expect(page.getByText('This device', { exact: true })).toBeVisible()
+    await shoot(page, 'sessions-360')
+  })
+})
+
+test.describe('in dark mode', () => {
+  test.use({ colorScheme: 'dark' })
+
+  test('admin: users and the audit log', async ({ page }) => {
+    await signIn(page, DEMO_ADMIN)
+    await expectOnDashboard(page)
+    await page.goto('/admin')
+    await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible()
+    await expect(page.getByRole('status').filter({ hasText: /^Showing \d+ events?/ })).toBeVisible()
+    await page.getByRole('heading', { name: 'Audit log' }).scrollIntoViewIfNeeded()
+    await shoot(page, 'admin-audit-dark')
+  })
+})
