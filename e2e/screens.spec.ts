@@ -156,13 +156,14 @@ test('a password change keeps this session, signs the others out, and the new pa
   await fresh.close()
 })
 
-test('the dark-mode toggle wins over the system, is remembered, and applies before paint', async ({ page }) => {
+test('the theme choice wins over the system, is remembered, applies before paint, and can go back to the system', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' })
   await page.goto('/')
-  const toggle = page.getByRole('button', { name: 'Dark mode' })
-  await expect(toggle).toHaveAttribute('aria-pressed', 'false')
-  await toggle.click()
-  await expect(toggle).toHaveAttribute('aria-pressed', 'true')
+  const theme = page.getByRole('combobox', { name: 'Theme' })
+  await expect(theme).toHaveValue('system')
+  await expect(theme).toBeEnabled() // hydrated: the stored choice is known
+  await theme.selectOption('dark')
+  await expect(theme).toHaveValue('dark')
   // Read at DOMContentLoaded of the next load: the head script already set it, no flash.
   await page.addInitScript(() => {
     document.addEventListener('DOMContentLoaded', () => {
@@ -174,6 +175,13 @@ test('the dark-mode toggle wins over the system, is remembered, and applies befo
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
   expect(background).toBe('rgb(17, 19, 24)')
   await expectNoSeriousViolations(page)
+
+  // Back to the system (light here): the stored choice is gone, and so is the override.
+  await expect(theme).toHaveValue('dark')
+  await theme.selectOption('system')
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /.*/)
+  expect(await page.evaluate(() => localStorage.getItem('njjwt.theme'))).toBeNull()
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(17, 19, 24)')
 })
 
 for (const colorScheme of ['light', 'dark'] as const) {

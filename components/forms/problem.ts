@@ -1,12 +1,12 @@
 // Turns an API answer into something a person can read (SPEC §7 problem+json → SPEC §9
 // "friendly error messages, never raw codes"). Browser-safe: no server imports.
 
+import type { ApiError } from '@/lib/client/api-error'
+
 export type FieldErrors = Record<string, string[]>
 
 /** What a form shows after a failed request: one sentence plus per-field messages. */
 export type FormProblem = { message: string; fieldErrors: FieldErrors; code: string | null }
-
-export type JsonResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; problem: FormProblem }
 
 const MESSAGES: Record<string, string> = {
   VALIDATION_FAILED: 'Some details need fixing. Check the highlighted fields.',
@@ -61,21 +61,7 @@ export async function readProblem(response: Response): Promise<FormProblem> {
   return { message, fieldErrors, code }
 }
 
-/** Sends JSON to a same-origin API (cookies and Origin go along by default). */
-export async function requestJson<T>(url: string, init: { method: string; body?: unknown }): Promise<JsonResult<T>> {
-  let response: Response
-  try {
-    response = await fetch(url, {
-      method: init.method,
-      headers: init.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    })
-  } catch {
-    return { ok: false, status: 0, problem: NETWORK_PROBLEM }
-  }
-  if (!response.ok) return { ok: false, status: response.status, problem: await readProblem(response) }
-  const data = (await response.json().catch(() => null)) as T
-  return { ok: true, status: response.status, data }
+/** What a form shows for a failed `requestApi` call (lib/client/api.ts). */
+export function formProblemFrom(error: ApiError): FormProblem {
+  return { message: error.message, fieldErrors: error.fieldErrors, code: error.code }
 }

@@ -1,9 +1,10 @@
 'use client'
 
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import type { FormEvent } from 'react'
 import { Field } from '@/components/forms/field'
 import { FormAlert } from '@/components/forms/form-alert'
-import type { FormProblem } from '@/components/forms/problem'
+import { formProblemFrom, type FormProblem } from '@/components/forms/problem'
+import { useFormAttempt } from '@/components/forms/use-form-attempt'
 import { useToast } from '@/components/ui/toast'
 import { requestApi } from '@/lib/client/api'
 import { recordSession } from '@/lib/client/session-clock'
@@ -27,15 +28,8 @@ export function checkPasswords(newPassword: string, confirmPassword: string): Fo
 }
 
 export function PasswordForm() {
-  const formRef = useRef<HTMLFormElement>(null)
   const toast = useToast()
-  const [pending, setPending] = useState(false)
-  const [problem, setProblem] = useState<FormProblem | null>(null)
-
-  // After a failed attempt, put the keyboard where the fix is: the first invalid field.
-  useEffect(() => {
-    formRef.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus()
-  }, [problem])
+  const { formRef, pending, problem, begin, fail, finish } = useFormAttempt()
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -45,16 +39,11 @@ export function PasswordForm() {
     const currentPassword = String(form.get('currentPassword') ?? '')
     const newPassword = String(form.get('newPassword') ?? '')
     const mistake = checkPasswords(newPassword, String(form.get('confirmPassword') ?? ''))
-    if (mistake) return setProblem(mistake)
-    setPending(true)
-    setProblem(null)
+    if (mistake) return fail(mistake)
+    begin()
     const result = await requestApi<SessionResponse>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } })
-    setPending(false)
-    if (!result.ok) {
-      const { error } = result
-      setProblem({ message: error.message, fieldErrors: error.fieldErrors, code: error.code })
-      return
-    }
+    if (!result.ok) return fail(formProblemFrom(result.error))
+    finish()
     if (result.data?.session) {
       recordSession(result.data.session)
       tabChannel().post({ type: 'refreshed', session: result.data.session })

@@ -1,30 +1,31 @@
 'use client'
 
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import type { FormEvent } from 'react'
 import { Field } from '@/components/forms/field'
 import { FormAlert } from '@/components/forms/form-alert'
-import { requestJson, type FormProblem } from '@/components/forms/problem'
+import { formProblemFrom, type FormProblem } from '@/components/forms/problem'
+import { useFormAttempt } from '@/components/forms/use-form-attempt'
+import { requestApi } from '@/lib/client/api'
+import { leavePage } from '@/lib/client/leave-page'
+import { announceSignedIn } from '@/lib/client/session-events'
+import type { SessionResponse } from '@/lib/client/types'
 
 const FIELDS = ['email', 'password', 'rememberMe']
 
+// A wrong email or password marks no field: back to the password, selected, to type it again.
+const retypePassword = (problem: FormProblem) => (problem.code === 'INVALID_CREDENTIALS' ? 'password' : null)
+
 /** `next` is already a checked same-origin path (./next-path.ts). */
 export function LoginForm({ next }: { next: string }) {
-  const formRef = useRef<HTMLFormElement>(null)
-  const [pending, setPending] = useState(false)
-  const [problem, setProblem] = useState<FormProblem | null>(null)
-
-  // After a failed attempt, put the keyboard where the fix is: the first invalid field.
-  useEffect(() => {
-    formRef.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus()
-  }, [problem])
+  const { formRef, pending, problem, begin, fail } = useFormAttempt(retypePassword)
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     if (pending) return
     const form = new FormData(event.currentTarget)
-    setPending(true)
-    setProblem(null)
-    const result = await requestJson('/api/auth/login', {
+    begin()
+    // requestApi signs the tab out only on a 401 that ends a session; INVALID_CREDENTIALS is not one.
+    const result = await requestApi<SessionResponse>('/api/auth/login', {
       method: 'POST',
       body: {
         email: String(form.get('email') ?? ''),
@@ -32,14 +33,12 @@ export function LoginForm({ next }: { next: string }) {
         rememberMe: form.get('rememberMe') === 'on',
       },
     })
-    if (result.ok) {
-      // A full page load, not router.push: the auth state changed, so no client router state
-      // from before may survive (e.g. a prefetched signed-out redirect for /dashboard).
-      window.location.assign(next)
-      return
-    }
-    setProblem(result.problem)
-    setPending(false)
+    if (!result.ok) return fail(formProblemFrom(result.error))
+    // Other tabs (and their countdowns) learn of the session now, not at their next request.
+    if (result.data?.session) announceSignedIn(result.data.session)
+    // A full page load, not router.push: no client router state from before may survive
+    // (e.g. a prefetched signed-out redirect for /dashboard).
+    leavePage(next)
   }
 
   const errors = problem?.fieldErrors ?? {}

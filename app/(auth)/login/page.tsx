@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
+import { FollowSignInFromOtherTabs } from '@/components/session/follow-sign-in'
 import { getConfig } from '@/lib/config'
 import { LoginForm } from './login-form'
 import { safeNextPath } from './next-path'
@@ -11,8 +12,11 @@ type LoginPageProps = { searchParams: Promise<Record<string, string | string[] |
 export default async function LoginPage({ searchParams }: LoginPageProps) {
   const { next, reason } = await searchParams
   const expired = reason === 'expired'
+  const nextPath = safeNextPath(next)
   return (
     <div className="narrow">
+      {/* Signed in in another tab: this one goes where it was headed too (SPEC §9 across tabs). */}
+      <FollowSignInFromOtherTabs next={nextPath} />
       <h1>Sign in</h1>
       {expired ? (
         <p className="alert info" role="status">
@@ -20,7 +24,7 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
         </p>
       ) : null}
       <div className="card">
-        <LoginForm next={safeNextPath(next)} />
+        <LoginForm next={nextPath} />
       </div>
       <p>
         New here? <Link href="/register">Create an account</Link>

@@ -1,10 +1,15 @@
 'use client'
 
 import Link from 'next/link'
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import type { FormEvent } from 'react'
 import { Field } from '@/components/forms/field'
 import { FormAlert } from '@/components/forms/form-alert'
-import { requestJson, type FormProblem } from '@/components/forms/problem'
+import { formProblemFrom, type FormProblem } from '@/components/forms/problem'
+import { useFormAttempt } from '@/components/forms/use-form-attempt'
+import { requestApi } from '@/lib/client/api'
+import { leavePage } from '@/lib/client/leave-page'
+import { announceSignedIn } from '@/lib/client/session-events'
+import type { SessionResponse } from '@/lib/client/types'
 
 const FIELDS = ['email', 'password', 'name']
 const MIN_PASSWORD_LENGTH = 10
@@ -15,14 +20,9 @@ const SIGN_IN_AFTER_REGISTER_FAILED: FormProblem = {
   code: null,
 }
 
-export function RegisterForm() {
-  const formRef = useRef<HTMLFormElement>(null)
-  const [pending, setPending] = useState(false)
-  const [problem, setProblem] = useState<FormProblem | null>(null)
-
-  useEffect(() => {
-    formRef.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus()
-  }, [problem])
+/** Registers (201, no session: SPEC §7), then signs in as the login form does and goes to `next`. */
+export function RegisterForm({ next }: { next: string }) {
+  const { formRef, pending, problem, begin, fail } = useFormAttempt()
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -31,27 +31,18 @@ export function RegisterForm() {
     const email = String(form.get('email') ?? '')
     const password = String(form.get('password') ?? '')
     const name = String(form.get('name') ?? '').trim()
-    setPending(true)
-    setProblem(null)
+    begin()
 
-    const registered = await requestJson('/api/auth/register', {
+    const registered = await requestApi('/api/auth/register', {
       method: 'POST',
       body: name ? { email, password, name } : { email, password },
     })
-    if (!registered.ok) {
-      setProblem(registered.problem)
-      setPending(false)
-      return
-    }
-    const signedIn = await requestJson('/api/auth/login', { method: 'POST', body: { email, password, rememberMe: false } })
-    if (!signedIn.ok) {
-      setProblem(SIGN_IN_AFTER_REGISTER_FAILED)
-      setPending(false)
-      return
-    }
-    // A full page load, as after sign-in (see login-form.tsx).
-    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- deliberate, see above
-    window.location.assign('/dashboard')
+    if (!registered.ok) return fail(formProblemFrom(registered.error))
+    const signedIn = await requestApi<SessionResponse>('/api/auth/login', { method: 'POST', body: { email, password, rememberMe: false } })
+    if (!signedIn.ok) return fail(SIGN_IN_AFTER_REGISTER_FAILED)
+    if (signedIn.data?.session) announceSignedIn(signedIn.data.session)
+    // A full page load, as after sign-in (see ../login/login-form.tsx).
+    leavePage(next)
   }
 
   const errors = problem?.fieldErrors ?? {}
