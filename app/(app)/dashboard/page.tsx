@@ -1,10 +1,12 @@
 import type { Metadata } from 'next'
 import { redirect } from 'next/navigation'
 import { getCurrentUser } from '@/lib/auth/current-user'
+import { getSessionTimeline } from '@/lib/auth/session-timeline'
 import { getConfig } from '@/lib/config'
 import { ClaimsList, isoTime } from '@/components/session/claims-list'
 import { SessionCountdown } from '@/components/session/expiry-countdown'
 import { ProtectedApiCall } from '@/components/session/protected-api-call'
+import { SessionTimeline } from '@/components/session/session-timeline'
 import { SignOutButton } from '@/components/session/sign-out-button'
 
 export const metadata: Metadata = { title: 'Dashboard' }
@@ -15,6 +17,7 @@ export default async function DashboardPage() {
   if (!current) redirect(`/login?next=${encodeURIComponent('/dashboard')}`)
   const { user, claims } = current
   const expiresAt = isoTime(claims.exp)
+  const timeline = (await getSessionTimeline(user.id, claims.sid)) ?? []
 
   return (
     <div className="stack">
@@ -56,6 +59,12 @@ export default async function DashboardPage() {
           The token itself lives in an HttpOnly cookie that scripts on this page cannot read. These are the claims it carries:
         </p>
         <ClaimsList claims={claims} />
+      </section>
+
+      <section className="card" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Token timeline</h2>
+        <p className="muted small">This session’s sign-in and every refresh since, newest first, from the audit log.</p>
+        <SessionTimeline initial={{ events: timeline }} coverage={{ sessionId: claims.sid, accessExpiresAt: claims.exp * 1000 }} />
       </section>
 
       <section className="card" aria-labelledby="api-heading">

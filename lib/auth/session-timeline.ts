@@ -1,0 +1,64 @@
+import 'server-only'
+import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm'
+import { getDb } from '@/lib/store/db'
+import { auditEvents, sessions } from '@/lib/store/schema'
+
+// SPEC §9 "a timeline of this session's refreshes", read back from the audit trail (§8): one entry
+// per sign-in, rotation and password change, plus the network/browser flags of §5.
+
+/** The audit events that make an entry; the first three issue a new token pair. */
+export const TIMELINE_EVENTS = ['login_succeeded', 'token_refreshed', 'password_changed', 'ip_changed', 'anomaly_detected'] as const
+export type TimelineEventName = (typeof TIMELINE_EVENTS)[number]
+const ISSUING: ReadonlySet<string> = new Set(['login_succeeded', 'token_refreshed', 'password_changed'])
+
+export const TIMELINE_LENGTH = 20
+
+export type TimelineEntry = {
+  /** The audit row's id: stable, and a key for lists. */
+  id: string
+  at: string
+  event: TimelineEventName
+  /** The `jti` of the access token this entry issued; null for flags. A jti is no secret (§2). */
+  jti: string | null
+  ip: string | null
+}
+
+/**
+ * The newest entries of one session, newest first, or null when the session is not a live one of
+ * this user. Only ids, times and IPs leave: never a token, hash, fingerprint or user agent.
+ */
+export async function getSessionTimeline(userId: string, sessionId: string, limit = TIMELINE_LENGTH): Promise<TimelineEntry[] | null> {
+  const db = await getDb()
+  const [session] = await db
+    .select({ revokedAt: sessions.revokedAt })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+    .limit(1)
+  if (!session || session.revokedAt) return null
+
+  const fields = { id: auditEvents.id, at: auditEvents.at, event: auditEvents.event, jti: auditEvents.jti, ip: auditEvents.ip }
+  // user_id first: it is indexed (audit_events_user_idx), session_id is not.
+  const ofSession = and(eq(auditEvents.userId, userId), eq(auditEvents.sessionId, sessionId))
+  const entries = await db
+    .select(fields)
+    .from(auditEvents)
+    .where(and(ofSession, inArray(auditEvents.event, [...TIMELINE_EVENTS])))
+    .orderBy(desc(auditEvents.id))
+    .limit(limit)
+  if (entries.length === 0) return []
+  // The access token's own `token_issued` row follows its cause in the same transaction (lib/auth/issue.ts),
+  // and one session's transactions run one after another (the session row is locked), so ids keep that order.
+  const issued = await db
+    .select(fields)
+    .from(auditEvents)
+    .where(and(ofSession, eq(auditEvents.event, 'token_issued'), eq(auditEvents.tokenType, 'access'), gte(auditEvents.id, entries.at(-1)!.id)))
+    .orderBy(asc(auditEvents.id))
+
+  // Each access token belongs to the nearest cause before it, written at the same instant.
+  const jtiOf = new Map<number, string | null>()
+  for (const row of issued) {
+    const cause = entries.find((entry) => ISSUING.has(entry.event) && entry.id < row.id)
+    if (cause && !jtiOf.has(cause.id) && cause.at.getTime() === row.at.getTime()) jtiOf.set(cause.id, row.jti)
+  }
+  return entries.map((entry) => ({ id: String(entry.id), at: entry.at.toISOString(), event: entry.event as TimelineEventName, jti: jtiOf.get(entry.id) ?? null, ip: entry.ip }))
+}

@@ -1,0 +1,65 @@
+// The dashboard's token timeline (SPEC §9): GET /api/auth/session/timeline, fetched again only
+// when the shared clock says a new access token exists, in this tab or another. No polling.
+
+import { useEffect, useRef } from 'react'
+import { useApi } from './hooks'
+import { getSessionClock, subscribeSessionClock, type SessionClock } from './session-clock'
+import { isSignedOut } from './session-events'
+
+export type TimelineEvent = {
+  id: string
+  at: string
+  event: 'login_succeeded' | 'token_refreshed' | 'password_changed' | 'ip_changed' | 'anomaly_detected'
+  /** The access token this entry issued; null for flags. */
+  jti: string | null
+  ip: string | null
+}
+
+export type SessionTimelineResponse = { events: TimelineEvent[] }
+
+export const TIMELINE_PATH = '/api/auth/session/timeline'
+
+/** The access token a list already covers: the session's id and that token's expiry (epoch ms). */
+export type TimelineCoverage = { sessionId: string; accessExpiresAt: number }
+
+/**
+ * Whether the clock shows a token newer than the list covers. `refreshedAt` and the access expiry
+ * move together (recordSession), so comparing the expiry also skips the write that merely announces
+ * the token the page was rendered with. A token that is no longer live would make the fetch refresh
+ * first: that is the session keeper's call, not a list's. Another session means the page reloads.
+ */
+export function showsNewerToken(clock: SessionClock | null, covered: TimelineCoverage, now = Date.now()): boolean {
+  if (!clock || clock.sessionId !== covered.sessionId) return false
+  return clock.accessExpiresAt > covered.accessExpiresAt && clock.accessExpiresAt > now
+}
+
+/** The timeline, starting from the server's list; revalidated on each new access token, never on a timer. */
+export function useSessionTimeline(initial: SessionTimelineResponse, coverage: TimelineCoverage) {
+  const result = useApi<SessionTimelineResponse>(TIMELINE_PATH, {
+    fallbackData: initial,
+    revalidateOnMount: false,
+    revalidateIfStale: false,
+    // Focus and reconnect could find the access token expired and refresh for an idle person.
+    revalidateOnFocus: false,
+    revalidateOnReconnect: false,
+    shouldRetryOnError: false,
+  })
+  const { data, error, isValidating, mutate } = result
+  const covered = useRef(coverage)
+
+  useEffect(() => {
+    function followClock() {
+      const clock = getSessionClock()
+      if (isSignedOut() || !clock || !showsNewerToken(clock, covered.current)) return
+      covered.current = { sessionId: clock.sessionId, accessExpiresAt: clock.accessExpiresAt }
+      void mutate()
+    }
+    followClock() // a refresh between the server render and now
+    return subscribeSessionClock(followClock)
+  }, [mutate])
+  // SWR's cache outlives the page: coming back to it, the server's list may be the newer one.
+  const events = data && newestId(data.events) > newestId(initial.events) ? data.events : initial.events
+  return { events, error, isValidating }
+}
+
+const newestId = (events: TimelineEvent[]) => Number(events[0]?.id ?? 0)
