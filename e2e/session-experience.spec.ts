@@ -86,6 +86,10 @@ test.describe('SPEC §9: silent refresh for active people', () => {
     await callButton(page).click()
     await expect(callStatus(page)).toHaveText(/^200\b/)
     await expect(page.getByText('The access token had expired')).toHaveCount(0)
+    // The dashboard's token timeline followed along: the sign-in and four refreshes, newest first.
+    const timeline = page.getByRole('list', { name: 'Token timeline, newest first' }).getByRole('listitem')
+    await expect(timeline.filter({ hasText: 'Refreshed — new access token' })).toHaveCount(4)
+    await expect(timeline.last()).toContainText('Signed in')
     test.info().annotations.push({ type: 'refreshes (ms after sign-in)', description: refreshes.map((r) => r.at - signedInAt).join(', ') })
   })
 
@@ -168,8 +172,12 @@ test.describe('SPEC §9: silent refresh for active people', () => {
     await expect(callStatus(page)).toHaveText(/^200\b/)
     await expect(page.locator('pre')).toContainText(DEMO_USER.email)
 
-    // 401 → one refresh → the replay, and nothing else.
-    const calls = requests.all().slice(before)
+    // 401 → one refresh → the replay, and nothing else (the token timeline reloading after the
+    // new token is the dashboard showing that refresh, not part of the call).
+    const calls = requests
+      .all()
+      .slice(before)
+      .filter((r) => r.path !== '/api/auth/session/timeline')
     expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/me', `POST ${REFRESH_PATH}`, 'GET /api/me'])
     expect(await statuses(calls)).toEqual([401, 200, 200])
     const problem = (await (await calls[0]!.response)!.json()) as { code?: string }
@@ -261,6 +269,18 @@ test.describe('SPEC §9: the idle warning', () => {
 })
 
 test.describe('SPEC §9: across tabs and devices', () => {
+  test('signing in in one tab takes another tab waiting on /login to where it was headed', async ({ page, context }) => {
+    const waiting = await context.newPage()
+    await waiting.goto('/login?next=%2Fsessions%3Fview%3Dall')
+    await expect(waiting.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
+    // Hydrated (the theme select waits for it), so the page listens to other tabs.
+    await expect(waiting.getByRole('combobox', { name: 'Theme' })).toBeEnabled()
+    await signInTimed(page)
+    await expectOnDashboard(page)
+    await waiting.waitForURL((url) => url.pathname === '/sessions' && url.search === '?view=all')
+    await expect(waiting.getByText('This device', { exact: true })).toBeVisible()
+  })
+
   test('signing out in one tab puts every tab on the login page within a second', async ({ page, context }) => {
     test.setTimeout(60_000)
     await signInTimed(page)

@@ -1,7 +1,17 @@
+let leaving = false
+
 /**
  * A full page load rather than router.push: after the auth state changes no client router
  * state from before may survive (e.g. a cached signed-in page behind Back, claims included).
+ * The first call wins: a second navigation started while the first is loading cancels it, and
+ * Chromium can then show the new document under the old URL (sign-out button + provider).
  */
 export function leavePage(url: string) {
+  if (leaving) return
+  leaving = true
+  window.addEventListener('pageshow', (event) => {
+    // Back from the bfcache: this page is alive again and may leave again.
+    if (event.persisted) leaving = false
+  })
   window.location.assign(url)
 }
