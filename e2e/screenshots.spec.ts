@@ -28,6 +28,7 @@ test('dashboard with the countdown and a protected API call', async ({ page }) =
   await page.getByRole('button', { name: 'Call protected API' }).click()
   await expect(page.getByRole('status').filter({ hasText: /^200\b/ })).toBeVisible()
   await expect(page.getByRole('timer')).toHaveText(/Session expires in \d+:\d\d/)
+  await page.evaluate(() => window.scrollTo(0, 0))
   await shoot(page, 'dashboard')
 })
 
@@ -60,7 +61,7 @@ test.describe('in dark mode', () => {
     await page.goto('/admin')
     await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible()
     await expect(page.getByRole('status').filter({ hasText: /^Showing \d+ events?/ })).toBeVisible()
-    await page.getByRole('heading', { name: 'Audit log' }).scrollIntoViewIfNeeded()
+    await page.evaluate(() => document.getElementById('audit-heading')?.closest('section')?.scrollIntoView({ block: 'start' }))
     await shoot(page, 'admin-audit-dark')
   })
 })
