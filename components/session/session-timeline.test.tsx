@@ -6,7 +6,7 @@ import { SWRConfig } from 'swr'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ToastProvider } from '@/components/ui/toast'
 import { CLOCK_KEY, clearSessionClock, recordSession } from '@/lib/client/session-clock'
-import type { TimelineEvent } from '@/lib/client/session-timeline'
+import type { TimelineEntry } from '@/lib/api-types'
 import { installFakeApi, json, sessionInfo } from '@/lib/client/testing/fake-api'
 import { SessionTimeline } from './session-timeline'
 
@@ -14,7 +14,7 @@ const NOW = Date.parse('2030-01-01T09:30:00Z')
 const ACCESS_TTL = 15 * 60_000
 const SESSION = 'session-1'
 
-const entry = (id: number, event: TimelineEvent['event'], at: string, jti: string | null): TimelineEvent => ({ id: String(id), at, event, jti, ip: '203.0.113.7' })
+const entry = (id: number, event: TimelineEntry['event'], at: string, jti: string | null): TimelineEntry => ({ id: String(id), at, event, jti, ip: '203.0.113.7' })
 const SIGNED_IN = entry(1, 'login_succeeded', '2030-01-01T09:00:00.000Z', '0190e3a0-0000-7000-8000-00000000aaaa')
 const REFRESHED = entry(4, 'token_refreshed', '2030-01-01T09:15:00.000Z', '0190e3a0-0000-7000-8000-00000000bbbb')
 const NEXT = entry(7, 'token_refreshed', '2030-01-01T09:30:00.000Z', '0190e3a0-0000-7000-8000-00000000cccc')
@@ -37,7 +37,7 @@ function timeline({ cache = new Map(), list = initial, covers = coverage } = {})
 /** The clock as a refresh writes it: the new access token lives ACCESS_TTL from `issuedAt`. */
 const clockAfterRefresh = (issuedAt: number, id = SESSION) => sessionInfo({ id, now: issuedAt, accessInMs: ACCESS_TTL })
 
-let server: TimelineEvent[]
+let server: TimelineEntry[]
 let api: ReturnType<typeof installFakeApi>
 
 beforeEach(() => {

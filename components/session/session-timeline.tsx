@@ -2,12 +2,13 @@
 
 import { useSyncExternalStore } from 'react'
 import { LocalTime } from '@/components/ui/local-time'
-import { useSessionTimeline, type SessionTimelineResponse, type TimelineCoverage, type TimelineEvent } from '@/lib/client/session-timeline'
+import type { SessionTimelineResponse, TimelineEntry } from '@/lib/api-types'
+import { useSessionTimeline, type TimelineCoverage } from '@/lib/client/session-timeline'
 
 // SPEC §9 dashboard "token timeline": this session's sign-in, refreshes and flags, newest first.
 // The server renders the first list (no layout jump); a new access token in any tab updates it.
 
-const LABELS: Record<TimelineEvent['event'], string> = {
+const LABELS: Record<TimelineEntry['event'], string> = {
   login_succeeded: 'Signed in',
   token_refreshed: 'Refreshed — new access token',
   password_changed: 'Password changed — new access token',

@@ -9,7 +9,7 @@ import { useToast } from '@/components/ui/toast'
 import { requestApi } from '@/lib/client/api'
 import { recordSession } from '@/lib/client/session-clock'
 import { tabChannel } from '@/lib/client/tab-channel'
-import type { SessionResponse } from '@/lib/client/types'
+import type { SessionResponse } from '@/lib/api-types'
 
 // SPEC §7 POST /api/auth/password: other sessions end, this one is rotated. The answer's
 // `session` carries the rotated token's times; the clock takes them the way a refresh does

@@ -1,5 +1,6 @@
 import 'server-only'
 import { eq } from 'drizzle-orm'
+import type { SessionInfo } from '@/lib/api-types'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { Tx } from '@/lib/store/db'
@@ -11,13 +12,8 @@ import { signAccessToken, signRefreshToken, type AccessClaims, type RefreshClaim
 
 export type IssuedTokens = { accessToken: string; refreshToken: string; access: AccessClaims; refresh: RefreshClaims }
 
-export type SessionView = {
-  id: string
-  accessTokenExpiresAt: string
-  refreshTokenExpiresAt: string
-  expiresAt: string
-  rememberMe: boolean
-}
+/** The `session` of SPEC §7 answers. */
+export type SessionView = SessionInfo
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 

@@ -1,27 +1,16 @@
 import 'server-only'
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm'
+import { TIMELINE_EVENTS, type TimelineEntry, type TimelineEventName } from '@/lib/api-types'
 import { getDb } from '@/lib/store/db'
 import { auditEvents, sessions } from '@/lib/store/schema'
 
 // SPEC §9 "a timeline of this session's refreshes", read back from the audit trail (§8): one entry
 // per sign-in, rotation and password change, plus the network/browser flags of §5.
 
-/** The audit events that make an entry; the first three issue a new token pair. */
-export const TIMELINE_EVENTS = ['login_succeeded', 'token_refreshed', 'password_changed', 'ip_changed', 'anomaly_detected'] as const
-export type TimelineEventName = (typeof TIMELINE_EVENTS)[number]
+// Of TIMELINE_EVENTS, these issue a new token pair.
 const ISSUING: ReadonlySet<string> = new Set(['login_succeeded', 'token_refreshed', 'password_changed'])
 
 export const TIMELINE_LENGTH = 20
-
-export type TimelineEntry = {
-  /** The audit row's id: stable, and a key for lists. */
-  id: string
-  at: string
-  event: TimelineEventName
-  /** The `jti` of the access token this entry issued; null for flags. A jti is no secret (§2). */
-  jti: string | null
-  ip: string | null
-}
 
 /**
  * The newest entries of one session, newest first, or null when the session is not a live one of

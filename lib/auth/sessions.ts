@@ -1,5 +1,6 @@
 import 'server-only'
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+import type { DeviceSession } from '@/lib/api-types'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { ClientInfo } from '@/lib/http/client-info'
@@ -92,17 +93,7 @@ export async function currentRefreshExpiry(sessionId: string): Promise<{ session
   return { session: row.session, refreshExp: Math.floor(expiresAt.getTime() / 1000) }
 }
 
-export type SessionListItem = {
-  id: string
-  current: boolean
-  deviceLabel: string
-  ip: string | null
-  userAgent: string | null
-  createdAt: string
-  lastUsedAt: string
-  expiresAt: string
-  flags: string[]
-}
+export type SessionListItem = DeviceSession
 
 /** The user's live sessions (not revoked, not past their absolute end), most recently used first. */
 export async function listUserSessions(userId: string, currentSessionId: string, nowMs: number): Promise<SessionListItem[]> {

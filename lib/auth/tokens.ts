@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import type { AccessClaims } from '@/lib/api-types'
 import { newUuidV7 } from './ids'
 import type { KeySet, SigningKey } from './keys'
 
@@ -7,18 +8,7 @@ import type { KeySet, SigningKey } from './keys'
 export type TokenType = 'access' | 'refresh'
 const TYP = { access: 'at+jwt', refresh: 'rt+jwt' } as const
 
-export type AccessClaims = {
-  iss: string
-  aud: string
-  sub: string
-  sid: string
-  jti: string
-  iat: number
-  exp: number
-  type: 'access'
-  role: string
-  permissions: string[]
-}
+export type { AccessClaims }
 export type RefreshClaims = Omit<AccessClaims, 'type' | 'role' | 'permissions'> & { type: 'refresh' }
 export type ClaimsOf<T extends TokenType> = T extends 'access' ? AccessClaims : RefreshClaims
 

@@ -2,7 +2,7 @@
 // so all tabs count down to the same moment and plan the same refresh. Only times and the
 // session id live here, never a token (SPEC §3).
 
-import type { SessionInfo } from './types'
+import type { SessionInfo } from '@/lib/api-types'
 
 export type SessionClock = {
   sessionId: string

@@ -2,20 +2,10 @@
 // when the shared clock says a new access token exists, in this tab or another. No polling.
 
 import { useEffect, useRef } from 'react'
+import type { SessionTimelineResponse, TimelineEntry } from '@/lib/api-types'
 import { useApi } from './hooks'
 import { getSessionClock, subscribeSessionClock, type SessionClock } from './session-clock'
 import { isSignedOut } from './session-events'
-
-export type TimelineEvent = {
-  id: string
-  at: string
-  event: 'login_succeeded' | 'token_refreshed' | 'password_changed' | 'ip_changed' | 'anomaly_detected'
-  /** The access token this entry issued; null for flags. */
-  jti: string | null
-  ip: string | null
-}
-
-export type SessionTimelineResponse = { events: TimelineEvent[] }
 
 export const TIMELINE_PATH = '/api/auth/session/timeline'
 
@@ -62,4 +52,4 @@ export function useSessionTimeline(initial: SessionTimelineResponse, coverage: T
   return { events, error, isValidating }
 }
 
-const newestId = (events: TimelineEvent[]) => Number(events[0]?.id ?? 0)
+const newestId = (events: TimelineEntry[]) => Number(events[0]?.id ?? 0)

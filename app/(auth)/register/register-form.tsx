@@ -9,7 +9,7 @@ import { useFormAttempt } from '@/components/forms/use-form-attempt'
 import { requestApi } from '@/lib/client/api'
 import { leavePage } from '@/lib/client/leave-page'
 import { announceSignedIn } from '@/lib/client/session-events'
-import type { SessionResponse } from '@/lib/client/types'
+import type { SessionResponse } from '@/lib/api-types'
 
 const FIELDS = ['email', 'password', 'name']
 const MIN_PASSWORD_LENGTH = 10
