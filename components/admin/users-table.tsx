@@ -1,7 +1,7 @@
 'use client'
 
 import { useState } from 'react'
-import { AlertDialog } from '@/components/ui/dialog'
+import { ConfirmDialog } from '@/components/ui/dialog'
 import { LocalTime } from '@/components/ui/local-time'
 import { useToast } from '@/components/ui/toast'
 import { requestApi } from '@/lib/client/api'
@@ -125,18 +125,15 @@ export function UsersTable({ currentUserId, canWrite }: { currentUserId: string;
         </button>
       ) : null}
       {confirming ? (
-        <AlertDialog
+        <ConfirmDialog
           title={`Sign ${confirming.email} out everywhere?`}
           description={<p>Every session of this account ends at once, on every device. They can sign in again with their password.</p>}
-          onEscape={() => setConfirming(null)}
-        >
-          <button type="button" className="button danger" onClick={signOutEverywhere} aria-disabled={busyId !== null}>
-            {busyId ? 'Signing out…' : 'Sign out everywhere'}
-          </button>
-          <button type="button" className="button secondary" data-autofocus onClick={() => setConfirming(null)}>
-            Cancel
-          </button>
-        </AlertDialog>
+          confirmLabel="Sign out everywhere"
+          pendingLabel="Signing out…"
+          pending={busyId !== null}
+          onConfirm={signOutEverywhere}
+          onCancel={() => setConfirming(null)}
+        />
       ) : null}
     </section>
   )

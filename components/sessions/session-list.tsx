@@ -1,7 +1,7 @@
 'use client'
 
 import { useState } from 'react'
-import { AlertDialog } from '@/components/ui/dialog'
+import { ConfirmDialog } from '@/components/ui/dialog'
 import { LocalTime } from '@/components/ui/local-time'
 import { useToast } from '@/components/ui/toast'
 import { requestApi } from '@/lib/client/api'
@@ -72,7 +72,7 @@ export function SessionList() {
         ))}
       </ul>
       {confirming ? (
-        <AlertDialog
+        <ConfirmDialog
           title={confirming.kind === 'others' ? 'Sign out all other devices?' : confirming.session.current ? 'Sign out this device?' : `Sign out ${confirming.session.deviceLabel}?`}
           description={
             <p>
@@ -83,15 +83,12 @@ export function SessionList() {
                   : 'That device will have to sign in again.'}
             </p>
           }
-          onEscape={() => setConfirming(null)}
-        >
-          <button type="button" className="button danger" onClick={revoke} aria-disabled={pending}>
-            {pending ? 'Signing out…' : 'Sign out'}
-          </button>
-          <button type="button" className="button secondary" data-autofocus onClick={() => setConfirming(null)}>
-            Cancel
-          </button>
-        </AlertDialog>
+          confirmLabel="Sign out"
+          pendingLabel="Signing out…"
+          pending={pending}
+          onConfirm={revoke}
+          onCancel={() => setConfirming(null)}
+        />
       ) : null}
     </section>
   )

@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { AlertDialog } from './dialog'
+import { AlertDialog, ConfirmDialog } from './dialog'
 
 afterEach(cleanup)
 
@@ -72,5 +72,29 @@ describe('SPEC §9 the warning dialog is accessible', () => {
     await user.click(screen.getByRole('button', { name: 'Open' }))
     await user.keyboard('{Escape}')
     expect(onEscape).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('ConfirmDialog: "are you sure?" before a destructive action', () => {
+  const props = { title: 'Sign out all other devices?', description: <p>2 devices will have to sign in again.</p>, confirmLabel: 'Sign out', pendingLabel: 'Signing out…' }
+
+  it('starts on Cancel, so Enter right away destroys nothing; Escape cancels', async () => {
+    const onConfirm = vi.fn()
+    const onCancel = vi.fn()
+    render(<ConfirmDialog {...props} pending={false} onConfirm={onConfirm} onCancel={onCancel} />)
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Cancel' }))
+    const user = userEvent.setup()
+    await user.keyboard('{Enter}')
+    await user.keyboard('{Escape}')
+    expect(onCancel).toHaveBeenCalledTimes(2)
+    expect(onConfirm).not.toHaveBeenCalled()
+    await user.click(screen.getByRole('button', { name: 'Sign out' }))
+    expect(onConfirm).toHaveBeenCalledTimes(1)
+  })
+
+  it('while the action runs, says so on the button', () => {
+    render(<ConfirmDialog {...props} pending onConfirm={() => {}} onCancel={() => {}} />)
+    const button = screen.getByRole('button', { name: 'Signing out…' })
+    expect(button.getAttribute('aria-disabled')).toBe('true')
   })
 })

@@ -97,3 +97,28 @@ export function AlertDialog({ title, description, children, onEscape }: AlertDia
     document.body,
   )
 }
+
+type ConfirmDialogProps = {
+  title: string
+  description: ReactNode
+  /** The destructive action's label, and what it says while it runs. */
+  confirmLabel: string
+  pendingLabel: string
+  pending: boolean
+  onConfirm: () => void
+  onCancel: () => void
+}
+
+/** "Are you sure?" before a destructive action. Focus starts on Cancel; Escape cancels. */
+export function ConfirmDialog({ title, description, confirmLabel, pendingLabel, pending, onConfirm, onCancel }: ConfirmDialogProps) {
+  return (
+    <AlertDialog title={title} description={description} onEscape={onCancel}>
+      <button type="button" className="button danger" onClick={onConfirm} aria-disabled={pending}>
+        {pending ? pendingLabel : confirmLabel}
+      </button>
+      <button type="button" className="button secondary" data-autofocus onClick={onCancel}>
+        Cancel
+      </button>
+    </AlertDialog>
+  )
+}
