@@ -26,7 +26,7 @@ export async function getSessionTimeline(userId: string, sessionId: string, limi
   if (!session || session.revokedAt) return null
 
   const fields = { id: auditEvents.id, at: auditEvents.at, event: auditEvents.event, jti: auditEvents.jti, ip: auditEvents.ip }
-  // user_id first: it is indexed (audit_events_user_idx), session_id is not.
+  // audit_events_session_idx (session_id, id) serves this; user_id keeps it to the caller's own.
   const ofSession = and(eq(auditEvents.userId, userId), eq(auditEvents.sessionId, sessionId))
   const entries = await db
     .select(fields)

@@ -82,7 +82,12 @@ export const auditEvents = pgTable(
     userAgent: text('user_agent'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('audit_events_at_idx').on(t.at, t.id), index('audit_events_user_idx').on(t.userId, t.at)],
+  (t) => [
+    index('audit_events_at_idx').on(t.at, t.id),
+    index('audit_events_user_idx').on(t.userId, t.at),
+    // The dashboard's token timeline: one session's events, newest first.
+    index('audit_events_session_idx').on(t.sessionId, t.id),
+  ],
 )
 
 export type UserRow = typeof users.$inferSelect

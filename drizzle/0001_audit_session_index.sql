@@ -1,0 +1,1 @@
+CREATE INDEX "audit_events_session_idx" ON "audit_events" USING btree ("session_id","id");
