@@ -54,6 +54,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.goto('/dashboard')
       await expectOnDashboard(page)
       await showIdleWarningNow(page)
+      await expect(page.getByRole('alertdialog')).toContainText('Stay signed in?')
+      await expectNoViolations(page)
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Stay signed in' }).click()
+      await expect(page.getByRole('alertdialog')).toHaveCount(0)
+      // Near the absolute end: the dialog that cannot extend, and offers a fresh sign-in.
+      await showIdleWarningNow(page, { atAbsoluteEnd: true })
+      await expect(page.getByRole('alertdialog')).toContainText('can’t be extended')
       await expectNoViolations(page)
     })
 

@@ -51,14 +51,20 @@ export async function expectTokensOutOfReach(page: Page, context: BrowserContext
  * For looking at the dialog (axe, screenshots); the session behaviour itself is tested in
  * session-experience.spec.ts on the real clock.
  */
-export async function showIdleWarningNow(page: Page, secondsLeft = 10) {
-  await page.evaluate((seconds) => {
-    const key = 'njjwt.session-clock'
-    const clock = JSON.parse(localStorage.getItem(key) ?? 'null') as { accessExpiresAt: number; refreshedAt: number } | null
-    if (!clock) throw new Error('no session clock: sign in first')
-    const now = Date.now()
-    localStorage.setItem(key, JSON.stringify({ ...clock, accessExpiresAt: now + seconds * 1000, refreshedAt: now + 1 }))
-    window.dispatchEvent(new StorageEvent('storage', { key }))
-  }, secondsLeft)
+export async function showIdleWarningNow(page: Page, { secondsLeft = 10, atAbsoluteEnd = false } = {}) {
+  await page.evaluate(
+    ({ seconds, atEnd }) => {
+      const key = 'njjwt.session-clock'
+      const clock = JSON.parse(localStorage.getItem(key) ?? 'null') as { accessExpiresAt: number; expiresAt: number; refreshedAt: number } | null
+      if (!clock) throw new Error('no session clock: sign in first')
+      const now = Date.now()
+      const accessExpiresAt = now + seconds * 1000
+      // At the absolute end no refresh can help: the dialog says so instead of offering one.
+      const expiresAt = atEnd ? accessExpiresAt : clock.expiresAt
+      localStorage.setItem(key, JSON.stringify({ ...clock, accessExpiresAt, expiresAt, refreshedAt: now + 1 }))
+      window.dispatchEvent(new StorageEvent('storage', { key }))
+    },
+    { seconds: secondsLeft, atEnd: atAbsoluteEnd },
+  )
   await expect(page.getByRole('alertdialog')).toBeVisible()
 }
