@@ -380,3 +380,40 @@ test.describe('SPEC §9 and §3: Remember me', () => {
     expect(lifeSeconds).toBeLessThanOrEqual(121)
   })
 })
+
+test.describe('SPEC §9: slow and lost connections', () => {
+  test('a refresh slower than a second shows a spinner, and a lost connection is retried, said, and recovered from', async ({ page, context }) => {
+    test.setTimeout(90_000)
+    await context.addInitScript(() => setInterval(() => window.dispatchEvent(new Event('pointermove')), 1500))
+    const requests = recordRequests(context)
+    await signInTimed(page)
+    await expectOnDashboard(page)
+
+    // The proactive refresh (~16 s in) takes 1.8 s: past the 1 s mark the spinner shows, then goes.
+    await context.route(`**${REFRESH_PATH}`, async (route) => {
+      await sleep(1_800)
+      await route.continue()
+    })
+    const spinner = page.getByRole('status').filter({ hasText: 'Refreshing your session…' })
+    await expect(spinner).toBeVisible({ timeout: 30_000 })
+    await expect(spinner).toHaveCount(0, { timeout: 10_000 })
+    await context.unroute(`**${REFRESH_PATH}`)
+    expect(await statuses(requests.refreshes())).toEqual([200])
+    await expect(page.getByRole('alertdialog')).toHaveCount(0)
+
+    // Offline: the call is tried three times over about two seconds, and the page says so.
+    await context.setOffline(true)
+    await callButton(page).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Connection lost. Reconnecting…' })).toBeVisible()
+    await expect(page.getByRole('status').filter({ hasText: 'You’re offline' })).toBeVisible({ timeout: 10_000 })
+    await expect(callStatus(page)).toHaveText('No response')
+    await expect(page.getByText('You were signed out')).toHaveCount(0)
+
+    // Back online: the next call works and the notice goes; the session was never lost.
+    await context.setOffline(false)
+    await callButton(page).click()
+    await expect(callStatus(page)).toHaveText(/^200\b/)
+    await expect(page.getByRole('status').filter({ hasText: /offline|Reconnecting/ })).toHaveCount(0)
+    await expectNo401(requests.all())
+  })
+})
