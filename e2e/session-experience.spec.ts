@@ -417,3 +417,35 @@ test.describe('SPEC §9: slow and lost connections', () => {
     await expectNo401(requests.all())
   })
 })
+
+test.describe('SPEC §9 on a browser whose clock is wrong', () => {
+  test('a clock 5 minutes ahead still counts down from the server’s expiry, refreshes when the server rotates, and warns on time', async ({
+    page,
+    context,
+  }) => {
+    test.setTimeout(90_000)
+    // The page's clock runs 5 minutes ahead of the server's (and the test's); time still flows.
+    await context.clock.install({ time: Date.now() + 5 * 60_000 })
+    const requests = recordRequests(context)
+    const signedInAt = await signInTimed(page)
+    await expectOnDashboard(page)
+    const skew = (await page.evaluate(() => Date.now())) - Date.now()
+    expect(skew).toBeGreaterThan(4 * 60_000)
+
+    // Not "expired 5 minutes ago": the countdown shows the 20 s token's own time.
+    await expect.poll(() => countdownSeconds(page)).toBeGreaterThan(10)
+    expect(await countdownSeconds(page)).toBeLessThanOrEqual(20)
+
+    // Arriving was activity: one refresh, late enough that the server rotates; then, idle, the
+    // warning 10 s before that token ends — not at once, and nobody signed out meanwhile.
+    await expect(page.getByRole('alertdialog')).toBeVisible({ timeout: 45_000 })
+    const warnedAfter = Date.now() - signedInAt
+    expect(warnedAfter).toBeGreaterThan(ACCESS_TTL_MS)
+    const refreshes = requests.refreshes()
+    expect(refreshes).toHaveLength(1)
+    expect(((await (await refreshes[0]!.response)!.json()) as { rotated: boolean }).rotated).toBe(true)
+    await expectOnDashboard(page)
+    await expectNo401(requests.all())
+    test.info().annotations.push({ type: 'browser clock ahead (ms) / warned after (ms)', description: `${skew} / ${warnedAfter}` })
+  })
+})

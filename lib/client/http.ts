@@ -2,6 +2,7 @@
 // only), and a few retries with backoff when the network (not the server) fails.
 
 import { networkState } from './connection-state'
+import { noteServerDate } from './server-time'
 
 export type SendInit = {
   method?: string
@@ -27,6 +28,7 @@ export async function sendRequest(path: string, init: SendInit = {}): Promise<Re
   const hasBody = init.body !== undefined
   for (let attempt = 0; ; attempt++) {
     try {
+      const sentAt = Date.now()
       const response = await fetch(path, {
         method,
         headers: hasBody ? { Accept: 'application/json', 'Content-Type': 'application/json' } : { Accept: 'application/json' },
@@ -36,6 +38,7 @@ export async function sendRequest(path: string, init: SendInit = {}): Promise<Re
         cache: 'no-store',
       })
       networkState.set('online')
+      noteServerDate(response.headers.get('date'), sentAt, Date.now())
       return response
     } catch (error) {
       // fetch rejects only when no answer came (offline, DNS, connection reset).

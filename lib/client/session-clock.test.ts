@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { CLOCK_KEY, clearSessionClock, getSessionClock, recordSession, subscribeSessionClock } from './session-clock'
+import { noteServerDate, OFFSET_KEY } from './server-time'
 import { sessionInfo } from './testing/fake-api'
 
 beforeEach(() => {
@@ -49,3 +50,31 @@ describe('SPEC §9 expiry tracking: times in localStorage, never tokens', () => 
     expect(getSessionClock()).toBeNull()
   })
 })
+
+describe('read on this browser’s clock, stored as the server said it', () => {
+  it('with a browser 5 minutes ahead, the expiry is read 5 minutes later; storage keeps the server’s times', () => {
+    const serverNow = Date.parse('2030-01-01T09:00:00Z')
+    recordSession(sessionInfo({ accessInMs: 20_000, now: serverNow }), serverNow + 300_000)
+    localStorage.setItem(OFFSET_KEY, String(-300_000))
+    expect(getSessionClock()).toMatchObject({ accessExpiresAt: serverNow + 300_000 + 20_000, refreshedAt: serverNow + 300_000 })
+    expect(JSON.parse(localStorage.getItem(CLOCK_KEY)!).accessExpiresAt).toBe(serverNow + 20_000)
+  })
+
+  it('learning the offset is not a new token: the same session again keeps refreshedAt', () => {
+    const serverNow = Date.parse('2030-01-01T09:00:00Z')
+    recordSession(sessionInfo({ now: serverNow }), 1000)
+    localStorage.setItem(OFFSET_KEY, String(120_000))
+    recordSession(sessionInfo({ now: serverNow }), 9000)
+    expect(getSessionClock()?.refreshedAt).toBe(1000)
+  })
+
+  it('tells clock listeners when the offset changes, here or in another tab', () => {
+    const listener = vi.fn()
+    const stop = subscribeSessionClock(listener)
+    noteServerDate(new Date(Date.now() + 600_000).toUTCString(), Date.now(), Date.now())
+    window.dispatchEvent(new StorageEvent('storage', { key: OFFSET_KEY }))
+    stop()
+    expect(listener).toHaveBeenCalledTimes(2)
+  })
+})
+

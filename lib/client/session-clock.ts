@@ -1,14 +1,16 @@
 // The session's times, shared by every tab through localStorage (SPEC §9 "expiry tracking"),
 // so all tabs count down to the same moment and plan the same refresh. Only times and the
-// session id live here, never a token (SPEC §3).
+// session id live here, never a token (SPEC §3). Stored as the server said them; read on this
+// browser's clock (./server-time.ts), so a clock minutes off still plans right.
 
 import type { SessionInfo } from '@/lib/api-types'
+import { OFFSET_KEY, serverOffsetMs, subscribeServerOffset } from './server-time'
 
 export type SessionClock = {
   sessionId: string
-  /** Epoch ms when the current access token stops working. */
+  /** Epoch ms (this browser's clock) when the current access token stops working. */
   accessExpiresAt: number
-  /** Epoch ms of the absolute end (`session.expiresAt`): no refresh reaches past it. */
+  /** Epoch ms (this browser's clock) of the absolute end (`session.expiresAt`): no refresh reaches past it. */
   expiresAt: number
   /** Epoch ms when a tab last saw a new access token (sign-in or rotation). */
   refreshedAt: number
@@ -19,6 +21,7 @@ export const CLOCK_KEY = 'njjwt.session-clock'
 
 let fallbackRaw: string | null = null // when localStorage is unavailable (disabled, private mode)
 let cachedRaw: string | null | undefined
+let cachedOffset = 0
 let cachedClock: SessionClock | null = null
 const listeners = new Set<() => void>()
 
@@ -53,18 +56,22 @@ function parseClock(raw: string | null): SessionClock | null {
   }
 }
 
-/** The shared clock, or null when no session is known. Same object until the stored value changes. */
+/** The shared clock, or null when no session is known. Same object until the stored value or the server offset changes. */
 export function getSessionClock(): SessionClock | null {
   if (typeof window === 'undefined') return null
   const raw = readRaw()
-  if (raw !== cachedRaw) {
+  const offset = serverOffsetMs()
+  if (raw !== cachedRaw || offset !== cachedOffset) {
     cachedRaw = raw
-    cachedClock = parseClock(raw)
+    cachedOffset = offset
+    const stored = parseClock(raw)
+    cachedClock = stored && { ...stored, accessExpiresAt: stored.accessExpiresAt - offset, expiresAt: stored.expiresAt - offset }
   }
   return cachedClock
 }
 
-export function clockFromSession(session: SessionInfo, refreshedAt: number): SessionClock | null {
+/** The session as the server states it (server time). */
+function clockFromSession(session: SessionInfo, refreshedAt: number): SessionClock | null {
   const accessExpiresAt = Date.parse(session.accessTokenExpiresAt)
   const expiresAt = Date.parse(session.expiresAt)
   if (!Number.isFinite(accessExpiresAt) || !Number.isFinite(expiresAt)) return null
@@ -77,13 +84,14 @@ export function clockFromSession(session: SessionInfo, refreshedAt: number): Ses
  * not undo a newer refresh.
  */
 export function recordSession(session: SessionInfo, now = Date.now()): SessionClock | null {
-  const current = getSessionClock()
+  // Compared and stored in server time: a new reading of the offset never looks like a new token.
+  const current = parseClock(readRaw())
   const next = clockFromSession(session, now)
-  if (!next) return current
+  if (!next) return getSessionClock()
   if (current && current.sessionId === next.sessionId) {
-    if (next.accessExpiresAt < current.accessExpiresAt) return current
+    if (next.accessExpiresAt < current.accessExpiresAt) return getSessionClock()
     if (next.accessExpiresAt === current.accessExpiresAt) {
-      if (next.expiresAt === current.expiresAt && next.rememberMe === current.rememberMe) return current
+      if (next.expiresAt === current.expiresAt && next.rememberMe === current.rememberMe) return getSessionClock()
       next.refreshedAt = current.refreshedAt
     }
   }
@@ -97,7 +105,7 @@ export function clearSessionClock() {
 
 function onStorage(event: StorageEvent) {
   // key null = another tab cleared all storage.
-  if (event.key !== CLOCK_KEY && event.key !== null) return
+  if (event.key !== CLOCK_KEY && event.key !== OFFSET_KEY && event.key !== null) return
   for (const listener of [...listeners]) listener()
 }
 
@@ -105,7 +113,9 @@ function onStorage(event: StorageEvent) {
 export function subscribeSessionClock(listener: () => void): () => void {
   if (listeners.size === 0) window.addEventListener('storage', onStorage)
   listeners.add(listener)
+  const stopOffset = subscribeServerOffset(listener)
   return () => {
+    stopOffset()
     listeners.delete(listener)
     if (listeners.size === 0) window.removeEventListener('storage', onStorage)
   }

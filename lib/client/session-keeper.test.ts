@@ -6,12 +6,14 @@ const SECOND = 1000
 const MIN = 60 * SECOND
 const START = Date.parse('2030-01-01T09:00:00Z')
 
-async function startKeeper({ accessInMs = 15 * MIN, endInMs = 12 * 60 * MIN, proactiveMs = MIN, warningMs = 2 * MIN, activeAtStart = false, notDueBefore = 0 } = {}) {
+async function startKeeper({ accessInMs = 15 * MIN, endInMs = 12 * 60 * MIN, proactiveMs = MIN, warningMs = 2 * MIN, activeAtStart = false, notDueBefore = 0, browserAheadMs = 0 } = {}) {
   vi.resetModules()
   const keeper = await import('./session-keeper')
   const events = await import('./session-events')
   const clock = await import('./session-clock')
-  clock.recordSession(sessionInfo({ accessInMs, endInMs, now: START }), START)
+  // The session as the server states it, on its own clock; the browser's reading of the gap.
+  if (browserAheadMs) localStorage.setItem('njjwt.server-offset', String(-browserAheadMs))
+  clock.recordSession(sessionInfo({ accessInMs, endInMs, now: START - browserAheadMs }), START)
   const signedOut: string[] = []
   events.onSignedOut((reason) => signedOut.push(reason))
   const api = installFakeApi(({ path }) => {
@@ -112,6 +114,29 @@ describe('SPEC §9 proactive refresh only for people active since the last refre
     expect(keeper.refreshes()).toBe(0)
     move()
     await vi.advanceTimersByTimeAsync(0)
+    expect(keeper.refreshes()).toBe(1)
+  })
+})
+
+describe('SPEC §9 on a browser whose clock is wrong', () => {
+  it('5 minutes ahead: an idle person is warned 2 minutes before the real expiry, not at once', async () => {
+    const keeper = await startKeeper({ browserAheadMs: 5 * MIN })
+    stopKeeper = keeper.stop
+    await vi.advanceTimersByTimeAsync(13 * MIN - SECOND)
+    expect(keeper.expiryWarning.get()).toBeNull()
+    expect(keeper.signedOut).toEqual([])
+    await vi.advanceTimersByTimeAsync(SECOND)
+    expect(keeper.expiryWarning.get()).toMatchObject({ canExtend: true, secondsLeftAtOpen: 120 })
+  })
+
+  it('5 minutes behind: an active person is refreshed before the real expiry, not 5 minutes after it', async () => {
+    const keeper = await startKeeper({ browserAheadMs: -5 * MIN })
+    stopKeeper = keeper.stop
+    await vi.advanceTimersByTimeAsync(MIN)
+    move()
+    await vi.advanceTimersByTimeAsync(13 * MIN - SECOND)
+    expect(keeper.refreshes()).toBe(0)
+    await vi.advanceTimersByTimeAsync(SECOND)
     expect(keeper.refreshes()).toBe(1)
   })
 })

@@ -4,12 +4,13 @@
 import { useEffect, useRef } from 'react'
 import type { SessionTimelineResponse, TimelineEntry } from '@/lib/api-types'
 import { useApi } from './hooks'
+import { serverOffsetMs } from './server-time'
 import { getSessionClock, subscribeSessionClock, type SessionClock } from './session-clock'
 import { isSignedOut } from './session-events'
 
 export const TIMELINE_PATH = '/api/auth/session/timeline'
 
-/** The access token a list already covers: the session's id and that token's expiry (epoch ms). */
+/** The access token a list already covers: the session's id and that token's expiry (epoch ms, server clock). */
 export type TimelineCoverage = { sessionId: string; accessExpiresAt: number }
 
 /**
@@ -18,9 +19,9 @@ export type TimelineCoverage = { sessionId: string; accessExpiresAt: number }
  * the token the page was rendered with. A token that is no longer live would make the fetch refresh
  * first: that is the session keeper's call, not a list's. Another session means the page reloads.
  */
-export function showsNewerToken(clock: SessionClock | null, covered: TimelineCoverage, now = Date.now()): boolean {
+export function showsNewerToken(clock: SessionClock | null, covered: TimelineCoverage, now = Date.now(), offset = serverOffsetMs()): boolean {
   if (!clock || clock.sessionId !== covered.sessionId) return false
-  return clock.accessExpiresAt > covered.accessExpiresAt && clock.accessExpiresAt > now
+  return clock.accessExpiresAt + offset > covered.accessExpiresAt && clock.accessExpiresAt > now
 }
 
 /** The timeline, starting from the server's list; revalidated on each new access token, never on a timer. */
@@ -41,7 +42,7 @@ export function useSessionTimeline(initial: SessionTimelineResponse, coverage: T
     function followClock() {
       const clock = getSessionClock()
       if (isSignedOut() || !clock || !showsNewerToken(clock, covered.current)) return
-      covered.current = { sessionId: clock.sessionId, accessExpiresAt: clock.accessExpiresAt }
+      covered.current = { sessionId: clock.sessionId, accessExpiresAt: clock.accessExpiresAt + serverOffsetMs() }
       void mutate()
     }
     followClock() // a refresh between the server render and now
