@@ -19,10 +19,6 @@ export function uuidV7Time(id: string): number | null {
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16)
 }
 
-export function newOpaqueId(bytes = 18): string {
-  return randomBytes(bytes).toString('base64url')
-}
-
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url')
 }

@@ -1,17 +1,30 @@
 import 'server-only'
+import { createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose'
+import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import { getConfig } from '@/lib/config'
 
-export type SigningKey = { kid: string; privateKey: CryptoKey }
+// node:crypto KeyObjects: tokens are signed and verified synchronously (lib/auth/jws.ts).
+export type SigningKey = { kid: string; privateKey: KeyObject }
 export type KeySet = {
   /** The first key of AUTH_SIGNING_KEYS: signs everything new. */
   signing: SigningKey
   /** Every configured key by kid: all verify (rotation, SPEC §2). */
-  verifying: Map<string, CryptoKey>
+  verifying: Map<string, KeyObject>
   /** Public halves for /.well-known/jwks.json. */
   publicJwks: JWK[]
+  /**
+   * HMAC keys for device ids (lib/auth/device-id.ts), derived from each signing key in the same
+   * order: every instance that shares AUTH_SIGNING_KEYS recognises the others' ids, and after a
+   * key rotation the old key's ids are still recognised.
+   */
+  deviceIdKeys: Buffer[]
+}
+
+/** A purpose-bound secret from a private key's scalar (HKDF, RFC 5869); the key itself never leaves. */
+function deriveSecret(privateScalar: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(privateScalar, 'base64url'), 'nj-jwt', purpose, 32))
 }
 
 export async function generateSigningJwk(): Promise<JWK> {
@@ -23,20 +36,27 @@ export async function generateSigningJwk(): Promise<JWK> {
 
 export async function importKeySet(privateJwks: JWK[]): Promise<KeySet> {
   if (privateJwks.length === 0) throw new Error('AUTH_SIGNING_KEYS must hold at least one key')
-  const verifying = new Map<string, CryptoKey>()
+  const verifying = new Map<string, KeyObject>()
   const publicJwks: JWK[] = []
+  const deviceIdKeys: Buffer[] = []
   let signing: SigningKey | undefined
   for (const jwk of privateJwks) {
     if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d || !jwk.kid) {
       throw new Error('AUTH_SIGNING_KEYS: every key must be a private P-256 JWK with a kid (npm run keys:generate)')
     }
     const { d: _d, key_ops: _ops, ext: _ext, ...publicJwk } = jwk
-    const publicKey = (await importJWK({ ...publicJwk, alg: 'ES256' }, 'ES256')) as CryptoKey
-    verifying.set(jwk.kid, publicKey)
+    let privateKey: KeyObject
+    try {
+      privateKey = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d }, format: 'jwk' })
+    } catch {
+      throw new Error(`AUTH_SIGNING_KEYS: key ${jwk.kid} is not a valid P-256 private key`)
+    }
+    verifying.set(jwk.kid, createPublicKey(privateKey))
     publicJwks.push({ ...publicJwk, alg: 'ES256', use: 'sig' })
-    signing ??= { kid: jwk.kid, privateKey: (await importJWK({ ...jwk, alg: 'ES256' }, 'ES256')) as CryptoKey }
+    deviceIdKeys.push(deriveSecret(jwk.d, 'device-id v1'))
+    signing ??= { kid: jwk.kid, privateKey }
   }
-  return { signing: signing!, verifying, publicJwks }
+  return { signing: signing!, verifying, publicJwks, deviceIdKeys }
 }
 
 /** Embedded/dev without AUTH_SIGNING_KEYS: one generated key, kept under DATA_DIR across restarts. */

@@ -5,8 +5,8 @@ import { ProblemError } from '@/lib/http/errors'
 import { getDb } from '@/lib/store/db'
 import { getRateLimiter, type RateLimitResult, type RateLimitRule } from '@/lib/store/rate-limit'
 
-// The request budgets of SPEC §4.7 and §7, named once. Keys never hold a token, only an IP,
-// an email or a session id.
+// The request budgets of SPEC §4.7 and §7, named once. Keys never hold a token, only an address
+// (`ClientInfo.network`: the IPv4 address or the IPv6 /64), an email or a session id.
 
 export type LimitName = 'login_ip' | 'login_failures' | 'register_ip' | 'refresh_ip'
 
@@ -36,7 +36,7 @@ export function resetLimit(name: LimitName, subject: string): Promise<void> {
 }
 
 /** Audits `rate_limited` and throws the 429 problem with its Retry-After. */
-export async function rejectRateLimited(name: LimitName, result: RateLimitResult, client: ClientInfo, userId?: string | null): Promise<never> {
+export async function rejectRateLimited(name: LimitName | 'login_concurrency', result: Pick<RateLimitResult, 'retryAfterSeconds'>, client: ClientInfo, userId?: string | null): Promise<never> {
   await recordAudit(await getDb(), { event: 'rate_limited', at: new Date(), userId, ip: client.ip, userAgent: client.userAgent, detail: { limit: name } })
   throw new ProblemError('RATE_LIMITED', 'Too many attempts. Wait a moment and try again.', { retryAfter: result.retryAfterSeconds })
 }
@@ -53,7 +53,7 @@ export async function enforceLimit(name: LimitName, subject: string, client: Cli
  * password gives the budget back. Once spent, even the right password waits (SPEC §7).
  */
 export async function guardPasswordAttempt(email: string, client: ClientInfo, userId?: string | null): Promise<{ succeeded(): Promise<void> }> {
-  const subject = `${email.trim().toLowerCase()}|${client.ip ?? 'unknown'}`
+  const subject = `${email.trim().toLowerCase()}|${client.network}`
   const result = await spendLimit('login_failures', subject)
   if (!result.ok) await rejectRateLimited('login_failures', result, client, userId)
   return { succeeded: () => resetLimit('login_failures', subject) }

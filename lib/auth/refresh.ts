@@ -44,7 +44,7 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
   const claims = verified.claims
   const freshAccess = await accessNotYetDue(input.accessToken, claims, nowMs)
   // §4.7: every refresh with a genuine token counts toward its IP's budget; only rotations are refused.
-  const ipBudget = await spendLimit('refresh_ip', input.client.ip ?? 'unknown')
+  const ipBudget = await spendLimit('refresh_ip', input.client.network)
 
   const db = await getDb()
   const outcome = await db.transaction(async (tx): Promise<TxOutcome> => {

@@ -7,7 +7,7 @@ import type { ClientInfo } from '@/lib/http/client-info'
 import { getDb, type Db, type Tx } from '@/lib/store/db'
 import { refreshTokens, sessions, type SessionRow, type UserRow } from '@/lib/store/schema'
 import { denySession } from './denylist'
-import { newOpaqueId, newUuidV7 } from './ids'
+import { newUuidV7 } from './ids'
 import { issueTokens, type IssuedTokens } from './issue'
 
 export type StartSessionInput = { user: UserRow; rememberMe: boolean; deviceId: string; client: ClientInfo; transport: 'cookie' | 'bearer' }
@@ -72,11 +72,6 @@ export async function revokeSession(session: Pick<SessionRow, 'id' | 'userId'>, 
 export async function findSession(sessionId: string, db?: Db): Promise<SessionRow | null> {
   const [session] = await (db ?? (await getDb())).select().from(sessions).where(eq(sessions.id, sessionId)).limit(1)
   return session ?? null
-}
-
-/** A device id for a browser or client that has none (or sent one that is not ours). */
-export function acceptDeviceId(candidate: string | null | undefined): string {
-  return candidate && /^[A-Za-z0-9_-]{16,64}$/.test(candidate) ? candidate : newOpaqueId()
 }
 
 /** The session and the expiry (seconds) of its current refresh token. */

@@ -1,6 +1,6 @@
-import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import type { AccessClaims } from '@/lib/api-types'
 import { newUuidV7 } from './ids'
+import { signJws, verifyJws } from './jws'
 import type { KeySet, SigningKey } from './keys'
 
 // Pure token logic (no I/O): keys and `now` come in as parameters (after Auth.js core's jwt.ts).
@@ -38,20 +38,18 @@ export async function signRefreshToken(
   return sign('refresh', {}, input, key, context)
 }
 
-async function sign<T extends TokenType>(
+function sign<T extends TokenType>(
   type: T,
   extra: Record<string, unknown>,
   { sub, sid, now, ttl }: IssueInput,
   key: SigningKey,
   { issuer, audience }: TokenContext,
-): Promise<{ token: string; claims: ClaimsOf<T> }> {
+): { token: string; claims: ClaimsOf<T> } {
   const jti = newUuidV7(now)
   const iat = Math.floor(now / 1000)
   const exp = iat + ttl
   const claims = { iss: issuer, aud: audience, sub, sid, jti, iat, exp, type, ...extra } as ClaimsOf<T>
-  const token = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'ES256', typ: TYP[type], kid: key.kid })
-    .sign(key.privateKey)
+  const token = signJws({ alg: 'ES256', typ: TYP[type], kid: key.kid }, claims, key.privateKey)
   return { token, claims }
 }
 
@@ -61,9 +59,13 @@ export type VerifyResult<T extends TokenType> =
 
 export type VerifyOptions = TokenContext & { now: number; graceSeconds: number }
 
+const MAX_TOKEN_LENGTH = 4096
+
 /**
  * Pins ES256 (no `alg: none`, no HS256-with-the-public-key: RFC 8725 §3.1), requires a known
- * `kid`, checks `iss`, `aud`, `typ` and `type`, and tolerates `graceSeconds` past `exp`.
+ * `kid`, checks `typ`, `iss`, `aud` and `type` and the claim shapes, and only then time: `exp`
+ * with `graceSeconds` of tolerance and `nbf` if present. "expired" is reserved for a token that
+ * is genuine in every other respect. Synchronous inside (lib/auth/jws.ts).
  */
 export async function verifyToken<T extends TokenType>(
   type: T,
@@ -71,36 +73,27 @@ export async function verifyToken<T extends TokenType>(
   keys: Pick<KeySet, 'verifying'>,
   options: VerifyOptions,
 ): Promise<VerifyResult<T>> {
-  if (token.length > 4096) return { ok: false, reason: 'invalid' }
-  try {
-    const { payload } = await jwtVerify(
-      token,
-      (header) => {
-        const key = header.kid ? keys.verifying.get(header.kid) : undefined
-        if (!key) throw new errors.JWKSNoMatchingKey()
-        return key
-      },
-      {
-        algorithms: ['ES256'],
-        typ: TYP[type],
-        issuer: options.issuer,
-        audience: options.audience,
-        currentDate: new Date(options.now),
-        clockTolerance: options.graceSeconds,
-        requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp', 'type'],
-      },
-    )
-    if (!hasShape(type, payload)) return { ok: false, reason: 'invalid' }
-    return { ok: true, claims: payload as ClaimsOf<T> }
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' }
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' }
+  const verified = verifyJws(token, keys.verifying)
+  if (!verified || verified.header.typ !== TYP[type]) return { ok: false, reason: 'invalid' }
+  const { payload } = verified
+  if (payload.iss !== options.issuer || !hasAudience(payload.aud, options.audience) || !hasShape(type, payload)) {
     return { ok: false, reason: 'invalid' }
   }
+  const now = Math.floor(options.now / 1000)
+  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + options.graceSeconds)) return { ok: false, reason: 'invalid' }
+  if ((payload.exp as number) <= now - options.graceSeconds) return { ok: false, reason: 'expired' }
+  return { ok: true, claims: payload as ClaimsOf<T> }
 }
 
-function hasShape(type: TokenType, payload: JWTPayload): boolean {
+function hasAudience(aud: unknown, audience: string): boolean {
+  return aud === audience || (Array.isArray(aud) && aud.includes(audience))
+}
+
+function hasShape(type: TokenType, payload: Record<string, unknown>): boolean {
   if (payload.type !== type) return false
   if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.jti !== 'string') return false
+  if (!Number.isFinite(payload.iat) || !Number.isFinite(payload.exp)) return false
   if (type === 'access') {
     return typeof payload.role === 'string' && Array.isArray(payload.permissions) && payload.permissions.every((p) => typeof p === 'string')
   }

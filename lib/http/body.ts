@@ -11,8 +11,7 @@ export const MAX_BODY_BYTES = 16 * 1024
 export async function readJson<S extends z.ZodType>(request: Request, schema: S, options: { optional?: boolean } = {}): Promise<z.output<S>> {
   const text = await readBodyText(request)
   if (text.trim() === '' && options.optional) return parse(schema, {})
-  const contentType = request.headers.get('content-type') ?? ''
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+  if (!isJsonContentType(request.headers)) {
     throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send a JSON body with Content-Type: application/json.')
   }
   let value: unknown
@@ -22,6 +21,11 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
     throw new ProblemError('VALIDATION_FAILED', 'The body is not valid JSON.', { errors: { body: ['Malformed JSON'] } })
   }
   return parse(schema, value)
+}
+
+/** `application/json` or a `+json` type such as `application/merge-patch+json`. */
+export function isJsonContentType(headers: Headers): boolean {
+  return /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(headers.get('content-type') ?? '')
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

@@ -1,10 +1,21 @@
+import { isIP } from 'node:net'
+import ipaddr from 'ipaddr.js'
 import { getConfig } from '@/lib/config'
 import { sha256 } from '@/lib/auth/ids'
 
 /** Set by lib/http/peer-address.ts on every request: the socket's address, never the client's word. */
 export const PEER_HEADER = 'x-njjwt-peer-address'
+/** Set alongside: `https` when the socket itself is TLS, else `http`. */
+export const PEER_PROTO_HEADER = 'x-njjwt-peer-proto'
 
-export type ClientInfo = { ip: string | null; userAgent: string | null; fingerprint: string; deviceLabel: string }
+export type ClientInfo = {
+  ip: string | null
+  /** What per-address limits count by: the IPv4 address, or the IPv6 /64 (see addressBucket). */
+  network: string
+  userAgent: string | null
+  fingerprint: string
+  deviceLabel: string
+}
 
 /**
  * Who is asking (SPEC §5). Client IP: on Vercel the platform's own header (Vercel overwrites it,
@@ -14,7 +25,8 @@ export type ClientInfo = { ip: string | null; userAgent: string | null; fingerpr
 export function readClientInfo(headers: Headers): ClientInfo {
   const userAgent = headers.get('user-agent')?.slice(0, 512) ?? null
   const fingerprintSource = [userAgent ?? '', headers.get('accept-language') ?? '', headers.get('sec-ch-ua-platform') ?? ''].join('\n')
-  return { ip: clientIp(headers), userAgent, fingerprint: sha256(fingerprintSource), deviceLabel: deviceLabel(userAgent) }
+  const ip = clientIp(headers)
+  return { ip, network: addressBucket(ip), userAgent, fingerprint: sha256(fingerprintSource), deviceLabel: deviceLabel(userAgent) }
 }
 
 export function clientIp(headers: Headers): string | null {
@@ -27,10 +39,24 @@ export function clientIp(headers: Headers): string | null {
   return clean(headers.get(PEER_HEADER))
 }
 
+/** A well-formed address in its canonical spelling (IPv4-mapped IPv6 as IPv4), or null. */
 function clean(value: string | null | undefined): string | null {
-  if (!value) return null
-  const ip = value.trim().replace(/^::ffff:/, '')
-  return /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : null
+  const ip = value?.trim()
+  if (!ip || !isIP(ip)) return null
+  return ipaddr.process(ip).toString()
+}
+
+/**
+ * The unit per-address limits count: an IPv4 address, or an IPv6 address's /64. One host (or one
+ * customer network) gets a whole /64 (RFC 6177) and can rotate through it at will, so keying on
+ * the full IPv6 address would let it escape every per-address budget.
+ */
+export function addressBucket(ip: string | null): string {
+  if (!ip || !ipaddr.isValid(ip)) return 'unknown'
+  const address = ipaddr.process(ip)
+  if (address.kind() === 'ipv4') return address.toString()
+  const prefix = (address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16))
+  return `${prefix.join(':')}::/64`
 }
 
 const BROWSERS: Array<[RegExp, string]> = [

@@ -1,5 +1,6 @@
 import { requestOrigin } from '@/lib/http/origin'
 import { getConfig } from '@/lib/config'
+import { isJsonContentType } from './body'
 import { ProblemError } from './errors'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -11,19 +12,31 @@ export function siteOrigin(request: Request): string {
 }
 
 /**
- * Cookie-mode CSRF check (SPEC §3): a state-changing request whose `Origin` (or, without one,
- * `Sec-Fetch-Site`) is not this site's is refused. Requests with neither header come from
- * non-browser clients, which cannot ride a victim's cookies. OWASP CSRF cheat sheet, "Verifying origin".
+ * Did a page of another site make the browser send this? Its `Origin` (or, without one,
+ * `Sec-Fetch-Site`) says so. Requests with neither header come from non-browser clients, which
+ * cannot ride a victim's cookies. OWASP CSRF cheat sheet, "Verifying origin".
  */
+function isCrossSite(request: Request): boolean {
+  const origin = request.headers.get('origin')
+  if (origin !== null) return origin !== siteOrigin(request)
+  const site = request.headers.get('sec-fetch-site')
+  return site !== null && site !== 'same-origin' && site !== 'none'
+}
+
+/** Cookie-mode CSRF check (SPEC §3): a cross-site state-changing request is refused. */
 export function assertSameOrigin(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return
-  const origin = request.headers.get('origin')
-  if (origin !== null) {
-    if (origin !== siteOrigin(request)) throw new ProblemError('CSRF_REJECTED', 'This request came from another site.')
-    return
-  }
-  const site = request.headers.get('sec-fetch-site')
-  if (site !== null && site !== 'same-origin' && site !== 'none') {
-    throw new ProblemError('CSRF_REJECTED', 'This request came from another site.')
-  }
+  if (isCrossSite(request)) throw new ProblemError('CSRF_REJECTED', 'This request came from another site.')
+}
+
+/**
+ * For the routes whose body says which transport it is (login, refresh, logout): SPEC §4 checks
+ * CSRF first, before the body is read. A cross-site request that is not JSON is one a page can send
+ * without a CORS preflight (a form post, `text/plain`), so it is a forgery whatever its body says;
+ * refuse it before reading anything. Cross-site JSON needs a preflight, so it can only be a bearer
+ * client that CORS let through, and the transport decides once the body is read.
+ */
+export function refuseCrossSiteForms(request: Request): void {
+  if (SAFE_METHODS.has(request.method) || isJsonContentType(request.headers)) return
+  assertSameOrigin(request)
 }

@@ -18,7 +18,7 @@ const RegisterBody = z.object({
 export const POST = route(async (request) => {
   assertSameOrigin(request)
   const client = readClientInfo(request.headers)
-  await enforceLimit('register_ip', client.ip ?? 'unknown', client)
+  await enforceLimit('register_ip', client.network, client)
   const body = await readJson(request, RegisterBody)
   const user = await registerUser({ ...body, ip: client.ip, userAgent: client.userAgent }, Date.now())
   if (!user) throw new ProblemError('EMAIL_TAKEN', 'An account with this email already exists.')
