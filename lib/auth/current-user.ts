@@ -35,8 +35,9 @@ export async function requirePermission(request: Request, permission: Permission
 /** Server Components: the signed-in user and claims, or null. Once per request (React cache). */
 export const getCurrentUser = cache(async (): Promise<{ user: UserView; claims: AccessClaims } | null> => {
   const [jar, head] = await Promise.all([cookies(), headers()])
-  const origin = `${head.get('x-forwarded-proto') ?? 'https'}://${head.get('host') ?? 'invalid'}`
-  const token = readAuthCookies(jar, isSecureContext(origin)).access
+  // The same origin rule as the gate and the route handlers: a client's X-Forwarded-Proto cannot
+  // make this read another cookie name than the gate checked.
+  const token = readAuthCookies(jar, isSecureContext(requestOrigin({ headers: head }))).access
   const result = await authenticateAccessToken(token, Date.now())
   if (!result.ok) return null
   const user = await findUserById(result.claims.sub)

@@ -1,21 +1,24 @@
 import { getConfig } from '@/lib/config'
+import { PEER_PROTO_HEADER } from './client-info'
 
 /**
- * The origin the browser used. `next start` builds request.url with its own idea of the host
+ * The origin the browser used: the one rule for route handlers, the gate and server components
+ * (which have headers but no URL). `next start` builds request.url with its own idea of the host
  * ("localhost" for 127.0.0.1), so the Host header is what names this site. X-Forwarded-Host and
  * -Proto count only where a proxy we trust sets them (Vercel, or AUTH_TRUST_PROXY=1), as with the
- * client IP (docs/decisions/008); a cross-site page cannot set any of these headers.
+ * client IP (docs/decisions/008); otherwise the scheme is the socket's own (lib/http/peer-address.ts)
+ * and a client's X-Forwarded-Proto changes nothing. A cross-site page cannot set any of these headers.
  */
-export function requestOrigin(request: { url: string; headers: Headers }): string {
-  const url = new URL(request.url)
+export function requestOrigin(request: { url?: string; headers: Headers }): string {
+  const url = request.url ? new URL(request.url) : undefined
   const { onVercel, policy } = getConfig()
   const trusted = onVercel || policy.trustProxy
   const first = (name: string) => request.headers.get(name)?.split(',')[0]?.trim() || undefined
-  const proto = (trusted && first('x-forwarded-proto')) || url.protocol.replace(':', '')
-  const host = (trusted && first('x-forwarded-host')) || first('host') || url.host
+  const proto = (trusted && first('x-forwarded-proto')) || first(PEER_PROTO_HEADER) || url?.protocol.replace(':', '') || 'http'
+  const host = (trusted && first('x-forwarded-host')) || first('host') || url?.host
   try {
     return new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`).origin
   } catch {
-    return url.origin
+    return url?.origin ?? 'http://invalid'
   }
 }
