@@ -8,7 +8,7 @@ import { getDb } from '@/lib/store/db'
 import { auditEvents, sessions, users } from '@/lib/store/schema'
 import { denyUserTokensBefore, markUserTokensStale } from './denylist'
 import type { Role } from './rbac'
-import { denySessions, markUserSessionsRevoked } from './sessions'
+import { markUserSessionsRevoked } from './sessions'
 import { findUserById, userView, type UserView } from './users'
 
 // The admin side of SPEC §7. Handlers check the permission; these functions do the work.
@@ -50,20 +50,22 @@ export async function changeUserRole(actor: Actor, userId: string, role: Role, n
     // rotation: the per-session rotation interval starts again for their sessions.
     await tx.update(sessions).set({ lastRotatedAt: null }).where(eq(sessions.userId, userId))
     await recordAudit(tx, { event: 'role_changed', at: new Date(nowMs), userId, ip: actor.client.ip, userAgent: actor.client.userAgent, detail: { from: user.role, to: role, by: actor.userId } })
+    // Before the commit: a KV that refuses the marker rolls the change back (docs/decisions/013).
+    await markUserTokensStale(userId, nowMs)
     return changed!
   })
-  await markUserTokensStale(userId, nowMs)
   return userView(updated)
 }
 
-/** Signs the user out everywhere: every session revoked, every access token issued before now denied. */
+/** Signs the user out everywhere: every session revoked and denied, every access token issued before now denied, in one transaction. */
 export async function signOutEverywhere(actor: Actor, userId: string, nowMs: number): Promise<number> {
   if (!isId(userId) || !(await findUserById(userId))) throw new ProblemError('NOT_FOUND', 'No such user.')
   const db = await getDb()
-  const revoked = await db.transaction((tx) => markUserSessionsRevoked(tx, userId, 'admin', nowMs, actor.client))
-  await denySessions(revoked)
-  await denyUserTokensBefore(userId, nowMs)
-  return revoked.length
+  return db.transaction(async (tx) => {
+    const revoked = await markUserSessionsRevoked(tx, userId, 'admin', nowMs, actor.client)
+    await denyUserTokensBefore(userId, nowMs)
+    return revoked.length
+  })
 }
 
 export type AuditQuery = { userId?: string; event?: AuditEvent; from?: Date; to?: Date; limit: number; cursor?: number }

@@ -5,6 +5,11 @@ import type { AccessClaims } from './tokens'
 
 // The access-token denylist in KV (SPEC §6). Keys live only as long as a token they could
 // deny: an access token's remaining life plus the expiry grace.
+//
+// Every revocation writes its keys inside its database transaction, last before the commit
+// (docs/decisions/013): a KV that refuses the write rolls the change back and the caller gets 503,
+// so a change that answered 200 is in force on the next request on any instance. A commit that
+// fails after the write leaves tokens denied that are still valid in the database: the safe side.
 
 const key = {
   jti: (jti: string) => `deny:jti:${jti}`,

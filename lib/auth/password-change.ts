@@ -8,12 +8,13 @@ import { denyUserTokensBefore } from './denylist'
 import { issueTokens, type IssuedTokens } from './issue'
 import { hashPassword } from './passwords'
 import { seal } from './seal'
-import { denySessions, markUserSessionsRevoked } from './sessions'
+import { markUserSessionsRevoked } from './sessions'
 
 /**
  * SPEC §7: a new password ends every other session at once and rotates this one. In one
  * transaction: the new hash, the other sessions revoked, this session's current refresh token
- * replaced, the audit row. Then every access token of the user issued before this moment is denied.
+ * replaced, the audit row, and the denylist entries (written last, so a KV that refuses them rolls
+ * it all back: docs/decisions/013). Every access token of the user issued before this moment dies.
  */
 export async function changePassword(
   input: { user: UserRow; session: SessionRow; newPassword: string; refreshToken?: string; client: ClientInfo },
@@ -21,7 +22,7 @@ export async function changePassword(
 ): Promise<{ tokens: IssuedTokens; session: SessionRow }> {
   const passwordHash = await hashPassword(input.newPassword)
   const db = await getDb()
-  const { tokens, revoked } = await db.transaction(async (tx) => {
+  const tokens = await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date(nowMs) }).where(eq(users.id, input.user.id))
     const revoked = await markUserSessionsRevoked(tx, input.user.id, 'password_changed', nowMs, input.client, input.session.id)
     await recordAudit(tx, {
@@ -41,11 +42,10 @@ export async function changePassword(
       const sealed = input.refreshToken ? seal(JSON.stringify(tokens), input.refreshToken, previous) : null
       await tx.update(refreshTokens).set({ usedAt: new Date(nowMs), successorId: tokens.refresh.jti, successorSealed: sealed }).where(eq(refreshTokens.id, previous))
     }
-    return { tokens, revoked }
+    // Tokens issued before now die; the new pair was issued at `nowMs` (its jti says so) and lives.
+    await denyUserTokensBefore(input.user.id, nowMs)
+    return tokens
   })
-  await denySessions(revoked)
-  // Tokens issued before now die; the new pair was issued at `nowMs` (its jti says so) and lives.
-  await denyUserTokensBefore(input.user.id, nowMs)
   const [session] = await db.select().from(sessions).where(eq(sessions.id, input.session.id))
   return { tokens, session: session! }
 }

@@ -43,14 +43,19 @@ export async function startSession(input: StartSessionInput, nowMs: number, db?:
 
 export type RevokeReason = 'logout' | 'refresh_reuse' | 'device_mismatch' | 'anomaly' | 'admin' | 'user' | 'password_changed' | 'others_signed_out'
 
-/** Marks the session revoked inside `tx` and audits it; call denySession after the commit. */
-export async function markSessionRevoked(
-  tx: Tx,
-  session: Pick<SessionRow, 'id' | 'userId'>,
-  reason: RevokeReason,
-  nowMs: number,
-  actor: { ip?: string | null; userAgent?: string | null } = {},
-): Promise<boolean> {
+type Actor = { ip?: string | null; userAgent?: string | null }
+
+/**
+ * Marks the session revoked inside `tx`, audits it, and denies its access tokens before the commit
+ * (docs/decisions/013): if the KV refuses, the transaction rolls back and nothing was revoked.
+ */
+export async function markSessionRevoked(tx: Tx, session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: Actor = {}): Promise<boolean> {
+  const revoked = await recordRevocation(tx, session, reason, nowMs, actor)
+  if (revoked) await denySession(session.id)
+  return revoked
+}
+
+async function recordRevocation(tx: Tx, session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: Actor): Promise<boolean> {
   const updated = await tx
     .update(sessions)
     .set({ revokedAt: new Date(nowMs), revokedReason: reason })
@@ -61,12 +66,10 @@ export async function markSessionRevoked(
   return true
 }
 
-/** Revokes one session: database first (authoritative), then the denylist so its access tokens die at once. */
-export async function revokeSession(session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: { ip?: string | null; userAgent?: string | null } = {}): Promise<boolean> {
+/** Revokes one session: the database row and the denylist entry commit together, or neither does. */
+export async function revokeSession(session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: Actor = {}): Promise<boolean> {
   const db = await getDb()
-  const revoked = await db.transaction((tx) => markSessionRevoked(tx, session, reason, nowMs, actor))
-  await denySession(session.id)
-  return revoked
+  return db.transaction((tx) => markSessionRevoked(tx, session, reason, nowMs, actor))
 }
 
 export async function findSession(sessionId: string, db?: Db): Promise<SessionRow | null> {
@@ -117,19 +120,22 @@ export async function listUserSessions(userId: string, currentSessionId: string,
 }
 
 /**
- * Revokes every live session of the user except `keepSessionId` inside `tx`; returns their ids
- * so the caller denies them after the commit.
+ * Revokes every live session of the user except `keepSessionId` inside `tx`, and denies them all
+ * before the commit; returns their ids.
  */
-export async function markUserSessionsRevoked(tx: Tx, userId: string, reason: RevokeReason, nowMs: number, actor: { ip?: string | null; userAgent?: string | null }, keepSessionId?: string): Promise<string[]> {
+export async function markUserSessionsRevoked(tx: Tx, userId: string, reason: RevokeReason, nowMs: number, actor: Actor, keepSessionId?: string): Promise<string[]> {
   const live = await tx.select({ id: sessions.id, userId: sessions.userId }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).for('update')
   const revoked: string[] = []
   for (const session of live) {
     if (session.id === keepSessionId) continue
-    if (await markSessionRevoked(tx, session, reason, nowMs, actor)) revoked.push(session.id)
+    if (await recordRevocation(tx, session, reason, nowMs, actor)) revoked.push(session.id)
   }
+  await Promise.all(revoked.map((id) => denySession(id)))
   return revoked
 }
 
-export async function denySessions(sessionIds: string[]): Promise<void> {
-  await Promise.all(sessionIds.map((id) => denySession(id)))
+/** "Sign out other devices" (SPEC §7): every own session but the caller's. */
+export async function revokeOtherSessions(userId: string, keepSessionId: string, nowMs: number, actor: Actor): Promise<number> {
+  const db = await getDb()
+  return db.transaction(async (tx) => (await markUserSessionsRevoked(tx, userId, 'others_signed_out', nowMs, actor, keepSessionId)).length)
 }
