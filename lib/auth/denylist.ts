@@ -33,6 +33,17 @@ export async function denySession(sessionId: string): Promise<void> {
   await getKv().set(key.session(sessionId), '1', longestAccessLife())
 }
 
+/**
+ * An "issued before" cut-off later than every token the given sessions have issued: a session's
+ * `lastUsedAt` is the issue time of its newest pair (lib/auth/issue.ts), written on the clock of
+ * the instance that issued it. Read from rows the change holds locked, a refresh it waited for is
+ * counted whatever time its request started at. One millisecond past, since a jti has
+ * milliseconds only (docs/decisions/007). Never before `nowMs`.
+ */
+export function cutoffAfterIssued(nowMs: number, lastIssued: Date[]): number {
+  return Math.max(nowMs, ...lastIssued.map((at) => at.getTime() + 1))
+}
+
 /** Password change, sign out everywhere: all of the user's tokens issued before `nowMs`. */
 export async function denyUserTokensBefore(userId: string, nowMs: number): Promise<void> {
   await getKv().set(key.userBefore(userId), String(nowMs), longestAccessLife())

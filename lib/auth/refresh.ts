@@ -58,6 +58,15 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
     const graceReplay =
       !current && row.usedAt !== null && row.successorId === session.currentTokenId && nowMs - row.usedAt.getTime() <= ttl.reuseGrace * 1000
     const audit = { at: new Date(nowMs), userId: session.userId, sessionId: session.id, tokenType: 'refresh' as const, jti: claims.jti, ip: input.client.ip, userAgent: input.client.userAgent }
+    if (graceReplay && row.successorSealed === null) {
+      // Retired by a security event (a password change, lib/auth/password-change.ts): no successor
+      // was sealed, so there is nothing to replay, and a copy taken before the change gets nothing
+      // (docs/decisions/013). Answered before the binding checks, so a copy from another device
+      // cannot end the session of the person who made the change. REFRESH_TOKEN_INVALID, not
+      // REUSED or SESSION_REVOKED: this token is no good, but the session goes on.
+      await recordAudit(tx, { ...audit, event: 'refresh_reuse_detected', detail: { usedAt: row.usedAt!.toISOString(), sessionRevoked: false } })
+      return { ok: false, code: 'REFRESH_TOKEN_INVALID' }
+    }
     if (!current && !graceReplay) {
       // RFC 9700 §4.14.2: a used refresh token presented again means one of its holders is a thief.
       await recordAudit(tx, { ...audit, event: 'refresh_reuse_detected', detail: { usedAt: row.usedAt?.toISOString() ?? null } })
