@@ -49,7 +49,7 @@ export async function changePassword(
       detail: { otherSessionsRevoked: revoked.length },
     })
     const previous = session.currentTokenId
-    const tokens = await issueTokens(tx, input.user, session, at, previous, input.client)
+    const tokens = await issueTokens(tx, user, session, at, previous, input.client)
     if (previous) {
       // Retired with no sealed successor: a copy of the old token gets no grace replay of these
       // tokens (lib/auth/refresh.ts answers it 401 within the grace, and as reuse after it).
