@@ -1,7 +1,11 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { auditEvents, users } from '@/lib/store/schema'
+import { changePassword as changePasswordNow } from '@/lib/auth/password-change'
+import { findSession } from '@/lib/auth/sessions'
+import { findUserById } from '@/lib/auth/users'
+import { readClientInfo } from '@/lib/http/client-info'
+import { auditEvents, sessions, users } from '@/lib/store/schema'
 import { BearerClient, CLI_HEADERS, TestClient, connectingFrom, expectProblem, json, signIn } from './support/client'
 import { createUser, startFakeClock, setupTestApp } from './support/harness'
 
@@ -102,6 +106,121 @@ describe('§7 password change with two other live sessions', () => {
     expect(revoked.every((e) => e.detail.reason === 'password_changed')).toBe(true)
     expect(revoked.map((e) => e.sessionId)).toContain(decodeJwt(phone.refreshToken).sid)
     expect(JSON.stringify(trail)).not.toContain(NEW_PASSWORD)
+  })
+})
+
+/** A perfect copy of a browser's cookies (refresh, access and device id), as malware or a synced profile would take it. */
+function copyOf(browser: TestClient, headers = browser.headers): TestClient {
+  const copy = new TestClient(headers)
+  for (const [name, value] of browser.cookies) copy.cookies.set(name, value)
+  return copy
+}
+
+async function browserSignedIn(ip = '192.0.2.44') {
+  const user = await createUser(app.db)
+  const browser = new TestClient(connectingFrom(ip))
+  await signIn(browser, user.email, user.password)
+  return { user, browser, sid: decodeJwt(browser.cookies.get('njjwt-rt')!).sid as string }
+}
+
+function changeInBrowser(browser: TestClient, currentPassword: string) {
+  return browser.call('POST', '/api/auth/password', { body: { currentPassword, newPassword: NEW_PASSWORD } })
+}
+
+/** A refused refresh gave out nothing: no token in the body, and the only cookies it sets are deletions. */
+async function expectNoTokens(response: Response) {
+  expect(await response.clone().text()).not.toMatch(/eyJ/)
+  expect(response.headers.getSetCookie().filter((line) => !/max-age=0/i.test(line))).toEqual([])
+}
+
+// The point of rotating the changer's own session is that a copy of its cookies taken before the
+// change dies with the old password. The reuse grace (§4.4) must not hand that copy the new tokens.
+describe('§7 password change: a copy of this session taken before the change gets nothing', () => {
+  it('cookie mode: the copied cookies replayed within the grace answer 401 without tokens; the changer goes on', async () => {
+    const clock = startFakeClock()
+    const { user, browser } = await browserSignedIn()
+    const copy = copyOf(browser)
+    clock.advance(60)
+    expect((await changeInBrowser(browser, user.password)).status).toBe(200)
+    clock.advance(5)
+    const replay = await copy.call('POST', '/api/auth/refresh')
+    await expectProblem(replay, 401, 'REFRESH_TOKEN_INVALID')
+    await expectNoTokens(replay)
+    expect(copy.cookies.has('njjwt-rt')).toBe(false)
+
+    expect((await browser.call('GET', '/api/me', { gate: true })).status).toBe(200)
+    clock.advance(15 * 60)
+    expect((await browser.call('POST', '/api/auth/refresh')).status).toBe(200)
+    expect((await browser.call('GET', '/api/me', { gate: true })).status).toBe(200)
+  })
+
+  it('bearer: the old refresh token replayed within the grace from another device answers 401 and does not end the changer’s session', async () => {
+    const clock = startFakeClock()
+    const { user, cli } = await personWithThreeSessions()
+    const old = cli.refreshToken
+    clock.advance(60)
+    const body = await json<Tokens>(await changePassword(cli, user.password))
+    Object.assign(cli, { accessToken: body.accessToken, refreshToken: body.refreshToken })
+    clock.advance(5)
+    const replay = await cli.refresh({ refreshToken: old, deviceId: 'thief-device-0123456789' })
+    await expectProblem(replay, 401, 'REFRESH_TOKEN_INVALID')
+    await expectNoTokens(replay)
+
+    expect((await cli.get('/api/me')).status).toBe(200)
+    clock.advance(15 * 60)
+    expect((await cli.refresh()).status).toBe(200)
+    expect((await cli.get('/api/me')).status).toBe(200)
+  })
+
+  it('cookie mode: a copy replayed from another browser within the grace cannot end the changer’s session either', async () => {
+    const clock = startFakeClock()
+    const { user, browser, sid } = await browserSignedIn()
+    const copy = copyOf(browser, connectingFrom('198.51.100.66', { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'accept-language': 'en' }))
+    copy.cookies.delete('njjwt-did')
+    clock.advance(60)
+    expect((await changeInBrowser(browser, user.password)).status).toBe(200)
+    clock.advance(5)
+    await expectProblem(await copy.call('POST', '/api/auth/refresh'), 401, 'REFRESH_TOKEN_INVALID')
+    const [row] = await app.db.select().from(sessions).where(eq(sessions.id, sid))
+    expect(row!.revokedAt).toBeNull()
+    expect((await browser.call('GET', '/api/me', { gate: true })).status).toBe(200)
+  })
+
+  it('within the grace it is a plain 401 and an audited replay; after the grace the copy is ordinary reuse and ends the session (§4.4)', async () => {
+    const clock = startFakeClock()
+    const { user, browser, sid } = await browserSignedIn()
+    const copy = copyOf(browser)
+    const later = copyOf(browser)
+    clock.advance(60)
+    expect((await changeInBrowser(browser, user.password)).status).toBe(200)
+    clock.advance(10)
+    await expectProblem(await copy.call('POST', '/api/auth/refresh'), 401, 'REFRESH_TOKEN_INVALID')
+    const replays = await app.db.select().from(auditEvents).where(and(eq(auditEvents.sessionId, sid), eq(auditEvents.event, 'refresh_reuse_detected')))
+    expect(replays).toMatchObject([{ tokenType: 'refresh', detail: { sessionRevoked: false } }])
+    expect((await browser.call('GET', '/api/me', { gate: true })).status).toBe(200)
+
+    clock.advance(1)
+    await expectProblem(await later.call('POST', '/api/auth/refresh'), 401, 'REFRESH_TOKEN_REUSED')
+    await expectProblem(await browser.call('GET', '/api/me', { gate: true }), 401, 'ACCESS_TOKEN_REVOKED')
+  })
+
+  it('a copy that rotated the session while the change was under way: its new tokens die with the change too', async () => {
+    const clock = startFakeClock()
+    const { user, cli } = await personWithThreeSessions()
+    const copy = new BearerClient(cli.headers)
+    Object.assign(copy, { refreshToken: cli.refreshToken, deviceId: cli.deviceId })
+    clock.advance(60)
+    // The password route has read the session, and is hashing the new password, when the copy refreshes.
+    const [row, session] = await Promise.all([findUserById(user.id), findSession(decodeJwt(cli.refreshToken).sid as string)])
+    expect((await copy.refresh()).status).toBe(200)
+    const result = await changePasswordNow({ user: row!, session: session!, newPassword: NEW_PASSWORD, client: readClientInfo(new Headers(cli.headers)) }, Date.now())
+
+    await expectProblem(await copy.get('/api/me'), 401, 'ACCESS_TOKEN_REVOKED')
+    await expectProblem(await copy.refresh(), 401, 'REFRESH_TOKEN_INVALID')
+    Object.assign(cli, { accessToken: result.tokens.accessToken, refreshToken: result.tokens.refreshToken })
+    expect((await cli.get('/api/me')).status).toBe(200)
+    clock.advance(15 * 60)
+    expect((await cli.refresh()).status).toBe(200)
   })
 })
 

@@ -6,10 +6,10 @@ import { ProblemError } from '@/lib/http/errors'
 import { isId } from '@/lib/http/ids'
 import { getDb } from '@/lib/store/db'
 import { auditEvents, sessions, users } from '@/lib/store/schema'
-import { denyUserTokensBefore, markUserTokensStale } from './denylist'
+import { cutoffAfterIssued, denyUserTokensBefore, markUserTokensStale } from './denylist'
 import type { Role } from './rbac'
-import { denySessions, markUserSessionsRevoked } from './sessions'
-import { findUserById, userView, type UserView } from './users'
+import { lockUser, markUserSessionsRevoked } from './sessions'
+import { userView, type UserView } from './users'
 
 // The admin side of SPEC §7. Handlers check the permission; these functions do the work.
 
@@ -48,22 +48,30 @@ export async function changeUserRole(actor: Actor, userId: string, role: Role, n
     const [changed] = await tx.update(users).set({ role, updatedAt: new Date(nowMs) }).where(eq(users.id, userId)).returning()
     // The new claims must reach the user at their next refresh, even one that comes right after a
     // rotation: the per-session rotation interval starts again for their sessions.
-    await tx.update(sessions).set({ lastRotatedAt: null }).where(eq(sessions.userId, userId))
+    const touched = await tx.update(sessions).set({ lastRotatedAt: null }).where(eq(sessions.userId, userId)).returning({ lastIssued: sessions.lastUsedAt })
+    // The stale cut-off comes from that update, not from `nowMs`: a refresh that read the old role
+    // holds its session row, so the update waited for it to commit and sees the time it issued at,
+    // however late its request started; a sign-in reads the role under a share lock (startSession)
+    // and is waited for too. A cut-off of `nowMs` would let such a token keep the old role for a
+    // whole access lifetime. Written just before the commit (docs/decisions/013).
+    const staleFrom = cutoffAfterIssued(nowMs, touched.map((session) => session.lastIssued))
     await recordAudit(tx, { event: 'role_changed', at: new Date(nowMs), userId, ip: actor.client.ip, userAgent: actor.client.userAgent, detail: { from: user.role, to: role, by: actor.userId } })
+    await markUserTokensStale(userId, staleFrom)
     return changed!
   })
-  await markUserTokensStale(userId, nowMs)
   return userView(updated)
 }
 
-/** Signs the user out everywhere: every session revoked, every access token issued before now denied. */
+/** Signs the user out everywhere: every session revoked and denied, every access token issued before now denied, in one transaction. */
 export async function signOutEverywhere(actor: Actor, userId: string, nowMs: number): Promise<number> {
-  if (!isId(userId) || !(await findUserById(userId))) throw new ProblemError('NOT_FOUND', 'No such user.')
+  if (!isId(userId)) throw new ProblemError('NOT_FOUND', 'No such user.')
   const db = await getDb()
-  const revoked = await db.transaction((tx) => markUserSessionsRevoked(tx, userId, 'admin', nowMs, actor.client))
-  await denySessions(revoked)
-  await denyUserTokensBefore(userId, nowMs)
-  return revoked.length
+  return db.transaction(async (tx) => {
+    if (!(await lockUser(tx, userId))) throw new ProblemError('NOT_FOUND', 'No such user.')
+    const revoked = await markUserSessionsRevoked(tx, userId, 'admin', nowMs, actor.client)
+    await denyUserTokensBefore(userId, nowMs)
+    return revoked.length
+  })
 }
 
 export type AuditQuery = { userId?: string; event?: AuditEvent; from?: Date; to?: Date; limit: number; cursor?: number }

@@ -5,6 +5,11 @@ import type { AccessClaims } from './tokens'
 
 // The access-token denylist in KV (SPEC §6). Keys live only as long as a token they could
 // deny: an access token's remaining life plus the expiry grace.
+//
+// Every revocation writes its keys inside its database transaction, last before the commit
+// (docs/decisions/013): a KV that refuses the write rolls the change back and the caller gets 503,
+// so a change that answered 200 is in force on the next request on any instance. A commit that
+// fails after the write leaves tokens denied that are still valid in the database: the safe side.
 
 const key = {
   jti: (jti: string) => `deny:jti:${jti}`,
@@ -26,6 +31,17 @@ export async function denyAccessToken(claims: Pick<AccessClaims, 'jti' | 'exp'>,
 /** Every access token of the session stops working on the next request. */
 export async function denySession(sessionId: string): Promise<void> {
   await getKv().set(key.session(sessionId), '1', longestAccessLife())
+}
+
+/**
+ * An "issued before" cut-off later than every token the given sessions have issued: a session's
+ * `lastUsedAt` is the issue time of its newest pair (lib/auth/issue.ts), written on the clock of
+ * the instance that issued it. Read from rows the change holds locked, a refresh it waited for is
+ * counted whatever time its request started at. One millisecond past, since a jti has
+ * milliseconds only (docs/decisions/007). Never before `nowMs`.
+ */
+export function cutoffAfterIssued(nowMs: number, lastIssued: Date[]): number {
+  return Math.max(nowMs, ...lastIssued.map((at) => at.getTime() + 1))
 }
 
 /** Password change, sign out everywhere: all of the user's tokens issued before `nowMs`. */

@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { ClientInfo } from '@/lib/http/client-info'
 import { getDb } from '@/lib/store/db'
-import { denyAccessToken, denySession } from './denylist'
+import { denyAccessToken } from './denylist'
 import { getKeySet } from './keys'
 import { findSession, markSessionRevoked } from './sessions'
 import { verifyToken, type TokenType } from './tokens'
@@ -11,6 +11,8 @@ import { verifyToken, type TokenType } from './tokens'
 /**
  * SPEC §6: logout denies the access token's jti and revokes its session. Either token identifies
  * the session; an expired one still does (its signature is what counts), a forged one never.
+ * The denylist entries are written inside the transaction, last: a KV that refuses them rolls the
+ * revocation back and the caller gets 503, never a 200 for a session whose tokens still pass.
  */
 export async function logout(input: { accessToken?: string; refreshToken?: string; client: ClientInfo }, nowMs: number): Promise<void> {
   const access = await identify('access', input.accessToken, nowMs)
@@ -18,17 +20,21 @@ export async function logout(input: { accessToken?: string; refreshToken?: strin
   const sid = access?.sid ?? refresh?.sid
   const sub = access?.sub ?? refresh?.sub
   if (!sid || !sub) return
-  if (access && access.type === 'access') await denyAccessToken(access, nowMs)
   const session = await findSession(sid)
-  if (!session || session.userId !== sub) return
+  if (!session || session.userId !== sub) {
+    if (access) await denyAccessToken(access, nowMs)
+    return
+  }
   const db = await getDb()
   await db.transaction(async (tx) => {
     const revoked = await markSessionRevoked(tx, session, 'logout', nowMs, input.client)
     const who = { at: new Date(nowMs), userId: sub, sessionId: sid, ip: input.client.ip, userAgent: input.client.userAgent }
     if (revoked) await recordAudit(tx, { ...who, event: 'logout', tokenType: access ? 'access' : 'refresh', jti: access?.jti ?? refresh?.jti })
-    if (access) await recordAudit(tx, { ...who, event: 'token_revoked', tokenType: 'access', jti: access.jti })
+    if (access) {
+      await recordAudit(tx, { ...who, event: 'token_revoked', tokenType: 'access', jti: access.jti })
+      await denyAccessToken(access, nowMs)
+    }
   })
-  await denySession(sid)
 }
 
 async function identify<T extends TokenType>(type: T, token: string | undefined, nowMs: number) {

@@ -7,7 +7,7 @@ import type { ErrorCode } from '@/lib/http/errors'
 import type { ClientInfo } from '@/lib/http/client-info'
 import { getDb, type Tx } from '@/lib/store/db'
 import { refreshTokens, sessions, users, type SessionRow } from '@/lib/store/schema'
-import { checkAccessToken, denySession } from './denylist'
+import { checkAccessToken } from './denylist'
 import { sha256 } from './ids'
 import { spendLimit } from './limits'
 import { issueTokens, sessionView, type IssuedTokens, type SessionView } from './issue'
@@ -32,8 +32,6 @@ export type RefreshOutcome =
   | { ok: true; rotated: false; session: SessionView }
   | { ok: false; code: ErrorCode; retryAfter?: number }
 
-type TxOutcome = RefreshOutcome & { revoked?: boolean }
-
 export async function refreshSession(input: RefreshInput, nowMs: number): Promise<RefreshOutcome> {
   const { ttl, issuer, audience } = getConfig()
   // 2. The token itself.
@@ -47,7 +45,7 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
   const ipBudget = await spendLimit('refresh_ip', input.client.network)
 
   const db = await getDb()
-  const outcome = await db.transaction(async (tx): Promise<TxOutcome> => {
+  return db.transaction(async (tx): Promise<RefreshOutcome> => {
     // 3. The session, locked: concurrent refreshes of one family run one after another (§4.8).
     const [session] = await tx.select().from(sessions).where(eq(sessions.id, claims.sid)).for('update')
     if (!session || session.userId !== claims.sub || session.revokedAt) return { ok: false, code: 'SESSION_REVOKED' }
@@ -60,6 +58,15 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
     const graceReplay =
       !current && row.usedAt !== null && row.successorId === session.currentTokenId && nowMs - row.usedAt.getTime() <= ttl.reuseGrace * 1000
     const audit = { at: new Date(nowMs), userId: session.userId, sessionId: session.id, tokenType: 'refresh' as const, jti: claims.jti, ip: input.client.ip, userAgent: input.client.userAgent }
+    if (graceReplay && row.successorSealed === null) {
+      // Retired by a security event (a password change, lib/auth/password-change.ts): no successor
+      // was sealed, so there is nothing to replay, and a copy taken before the change gets nothing
+      // (docs/decisions/013). Answered before the binding checks, so a copy from another device
+      // cannot end the session of the person who made the change. REFRESH_TOKEN_INVALID, not
+      // REUSED or SESSION_REVOKED: this token is no good, but the session goes on.
+      await recordAudit(tx, { ...audit, event: 'refresh_reuse_detected', detail: { usedAt: row.usedAt!.toISOString(), sessionRevoked: false } })
+      return { ok: false, code: 'REFRESH_TOKEN_INVALID' }
+    }
     if (!current && !graceReplay) {
       // RFC 9700 §4.14.2: a used refresh token presented again means one of its holders is a thief.
       await recordAudit(tx, { ...audit, event: 'refresh_reuse_detected', detail: { usedAt: row.usedAt?.toISOString() ?? null } })
@@ -107,11 +114,6 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
       .where(eq(refreshTokens.id, row.id))
     return { ok: true, rotated: true, replay: false, tokens, rememberMe: session.rememberMe, session: sessionView(session, tokens.access.exp, tokens.refresh.exp) }
   })
-
-  // After the commit: deny the revoked session's access tokens at once (§6).
-  if (outcome.revoked) await denySession(claims.sid)
-  const { revoked: _revoked, ...result } = outcome
-  return result
 }
 
 async function checkBinding(
@@ -120,7 +122,7 @@ async function checkBinding(
   input: RefreshInput,
   nowMs: number,
   audit: Omit<AuditEntry, 'event'>,
-): Promise<TxOutcome | null> {
+): Promise<RefreshOutcome | null> {
   const { policy } = getConfig()
   if (session.deviceId !== input.deviceId) {
     await recordAudit(tx, { ...audit, event: 'device_mismatch', detail: { deviceLabel: input.client.deviceLabel } })
@@ -146,9 +148,10 @@ async function checkBinding(
   return null
 }
 
-async function revoke(tx: Tx, session: SessionRow, reason: RevokeReason, code: ErrorCode, nowMs: number, client: ClientInfo): Promise<TxOutcome> {
+/** Revoked and denied (§6) in this transaction: a KV that refuses the denial rolls it all back (503). */
+async function revoke(tx: Tx, session: SessionRow, reason: RevokeReason, code: ErrorCode, nowMs: number, client: ClientInfo): Promise<RefreshOutcome> {
   await markSessionRevoked(tx, session, reason, nowMs, client)
-  return { ok: false, code, revoked: true }
+  return { ok: false, code }
 }
 
 /** §4.6: the access token presented with the refresh, if it verifies, is not denied and has time left. */

@@ -4,8 +4,9 @@ import type { DeviceSession } from '@/lib/api-types'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { ClientInfo } from '@/lib/http/client-info'
+import { ProblemError } from '@/lib/http/errors'
 import { getDb, type Db, type Tx } from '@/lib/store/db'
-import { refreshTokens, sessions, type SessionRow, type UserRow } from '@/lib/store/schema'
+import { refreshTokens, sessions, users, type SessionRow, type UserRow } from '@/lib/store/schema'
 import { denySession } from './denylist'
 import { newUuidV7 } from './ids'
 import { issueTokens, type IssuedTokens } from './issue'
@@ -18,11 +19,17 @@ export async function startSession(input: StartSessionInput, nowMs: number, db?:
   const at = new Date(nowMs)
   const maxAge = input.rememberMe ? ttl.sessionMaxAge : ttl.browserSessionMaxAge
   return (db ?? (await getDb())).transaction(async (tx) => {
+    // The role the tokens carry, read under a share lock: a role change that has locked the user
+    // row commits first and this reads its result; one that comes later waits for this sign-in and
+    // then sees (and marks stale) its session. A role read before the transaction could be one a
+    // concurrent change already replaced, on a token issued after its stale cut-off.
+    const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, input.user.id)).for('share')
+    if (!user) throw new ProblemError('INVALID_CREDENTIALS', 'The email or password is wrong.')
     const [session] = await tx
       .insert(sessions)
       .values({
         id: newUuidV7(nowMs),
-        userId: input.user.id,
+        userId: user.id,
         rememberMe: input.rememberMe,
         deviceId: input.deviceId,
         fingerprintHash: input.client.fingerprint,
@@ -34,23 +41,28 @@ export async function startSession(input: StartSessionInput, nowMs: number, db?:
         expiresAt: new Date(nowMs + maxAge * 1000),
       })
       .returning()
-    const who = { at, userId: input.user.id, sessionId: session!.id, ip: input.client.ip, userAgent: input.client.userAgent }
+    const who = { at, userId: user.id, sessionId: session!.id, ip: input.client.ip, userAgent: input.client.userAgent }
     await recordAudit(tx, { ...who, event: 'login_succeeded', detail: { rememberMe: input.rememberMe, transport: input.transport, deviceLabel: input.client.deviceLabel } })
-    const tokens = await issueTokens(tx, input.user, session!, nowMs, null, input.client)
+    const tokens = await issueTokens(tx, user, session!, nowMs, null, input.client)
     return { session: { ...session!, currentTokenId: tokens.refresh.jti }, tokens }
   })
 }
 
 export type RevokeReason = 'logout' | 'refresh_reuse' | 'device_mismatch' | 'anomaly' | 'admin' | 'user' | 'password_changed' | 'others_signed_out'
 
-/** Marks the session revoked inside `tx` and audits it; call denySession after the commit. */
-export async function markSessionRevoked(
-  tx: Tx,
-  session: Pick<SessionRow, 'id' | 'userId'>,
-  reason: RevokeReason,
-  nowMs: number,
-  actor: { ip?: string | null; userAgent?: string | null } = {},
-): Promise<boolean> {
+type Actor = { ip?: string | null; userAgent?: string | null }
+
+/**
+ * Marks the session revoked inside `tx`, audits it, and denies its access tokens before the commit
+ * (docs/decisions/013): if the KV refuses, the transaction rolls back and nothing was revoked.
+ */
+export async function markSessionRevoked(tx: Tx, session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: Actor = {}): Promise<boolean> {
+  const revoked = await recordRevocation(tx, session, reason, nowMs, actor)
+  if (revoked) await denySession(session.id)
+  return revoked
+}
+
+async function recordRevocation(tx: Tx, session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: Actor): Promise<boolean> {
   const updated = await tx
     .update(sessions)
     .set({ revokedAt: new Date(nowMs), revokedReason: reason })
@@ -61,12 +73,10 @@ export async function markSessionRevoked(
   return true
 }
 
-/** Revokes one session: database first (authoritative), then the denylist so its access tokens die at once. */
-export async function revokeSession(session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: { ip?: string | null; userAgent?: string | null } = {}): Promise<boolean> {
+/** Revokes one session: the database row and the denylist entry commit together, or neither does. */
+export async function revokeSession(session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: Actor = {}): Promise<boolean> {
   const db = await getDb()
-  const revoked = await db.transaction((tx) => markSessionRevoked(tx, session, reason, nowMs, actor))
-  await denySession(session.id)
-  return revoked
+  return db.transaction((tx) => markSessionRevoked(tx, session, reason, nowMs, actor))
 }
 
 export async function findSession(sessionId: string, db?: Db): Promise<SessionRow | null> {
@@ -112,19 +122,35 @@ export async function listUserSessions(userId: string, currentSessionId: string,
 }
 
 /**
- * Revokes every live session of the user except `keepSessionId` inside `tx`; returns their ids
- * so the caller denies them after the commit.
+ * Locks the user row until the commit (after the role change's order: user row, then sessions).
+ * A sign-in (startSession, FOR SHARE) that has not committed is waited for and its session seen;
+ * one that starts later waits for this change. Null when there is no such user.
  */
-export async function markUserSessionsRevoked(tx: Tx, userId: string, reason: RevokeReason, nowMs: number, actor: { ip?: string | null; userAgent?: string | null }, keepSessionId?: string): Promise<string[]> {
+export async function lockUser(tx: Tx, userId: string): Promise<{ id: string } | null> {
+  const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update')
+  return user ?? null
+}
+
+/**
+ * Revokes every live session of the user except `keepSessionId` inside `tx`, and denies them all
+ * before the commit; returns their ids.
+ */
+export async function markUserSessionsRevoked(tx: Tx, userId: string, reason: RevokeReason, nowMs: number, actor: Actor, keepSessionId?: string): Promise<string[]> {
   const live = await tx.select({ id: sessions.id, userId: sessions.userId }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).for('update')
   const revoked: string[] = []
   for (const session of live) {
     if (session.id === keepSessionId) continue
-    if (await markSessionRevoked(tx, session, reason, nowMs, actor)) revoked.push(session.id)
+    if (await recordRevocation(tx, session, reason, nowMs, actor)) revoked.push(session.id)
   }
+  await Promise.all(revoked.map((id) => denySession(id)))
   return revoked
 }
 
-export async function denySessions(sessionIds: string[]): Promise<void> {
-  await Promise.all(sessionIds.map((id) => denySession(id)))
+/** "Sign out other devices" (SPEC §7): every own session but the caller's. */
+export async function revokeOtherSessions(userId: string, keepSessionId: string, nowMs: number, actor: Actor): Promise<number> {
+  const db = await getDb()
+  return db.transaction(async (tx) => {
+    await lockUser(tx, userId)
+    return (await markUserSessionsRevoked(tx, userId, 'others_signed_out', nowMs, actor, keepSessionId)).length
+  })
 }
