@@ -17,14 +17,7 @@ import { markUserSessionsRevoked } from './sessions'
  * it all back: docs/decisions/013). Every access token of the user issued before the change dies.
  */
 export async function changePassword(
-  input: {
-    user: UserRow
-    session: SessionRow
-    newPassword: string
-    /** Unused: the old refresh token no longer seals a grace replay (docs/decisions/013). */
-    refreshToken?: string
-    client: ClientInfo
-  },
+  input: { user: UserRow; session: SessionRow; newPassword: string; client: ClientInfo },
   nowMs: number,
 ): Promise<{ tokens: IssuedTokens; session: SessionRow }> {
   const passwordHash = await hashPassword(input.newPassword)

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { requireAuthForChange } from '@/lib/auth/current-user'
-import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
 import { sessionView } from '@/lib/auth/issue'
 import { guardPasswordAttempt } from '@/lib/auth/limits'
 import { changePassword } from '@/lib/auth/password-change'
@@ -10,9 +9,7 @@ import { findSession } from '@/lib/auth/sessions'
 import { findUserById, userView } from '@/lib/auth/users'
 import { readJson } from '@/lib/http/body'
 import { readClientInfo } from '@/lib/http/client-info'
-import { parseCookieHeader } from '@/lib/http/cookie-header'
 import { ProblemError } from '@/lib/http/errors'
-import { requestOrigin } from '@/lib/http/origin'
 import { route } from '@/lib/http/problem'
 import { onlyAllow } from '@/lib/http/methods'
 
@@ -34,9 +31,8 @@ export const POST = route(async (request) => {
     throw new ProblemError('VALIDATION_FAILED', 'The current password is wrong.', { errors: { currentPassword: ['The current password is wrong'] } })
   }
   await attempt.succeeded()
-  const cookies = readAuthCookies(parseCookieHeader(request.headers.get('cookie')), isSecureContext(requestOrigin(request)))
   const now = Date.now()
-  const result = await changePassword({ user, session, newPassword: body.newPassword, refreshToken: transport === 'cookie' ? cookies.refresh : undefined, client }, now)
+  const result = await changePassword({ user, session, newPassword: body.newPassword, client }, now)
   return tokensResponse(
     request,
     { user: userView(user), session: sessionView(result.session, result.tokens.access.exp, result.tokens.refresh.exp) },
