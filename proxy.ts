@@ -15,6 +15,16 @@ import { KvUnavailableError } from '@/lib/store/kv'
 
 const PUBLIC_PAGES = ['/', '/login', '/register', '/errors', '/forbidden']
 
+// SPEC §3: what the gate rewrites, redirects or sets cookies on is one person's answer. No shared
+// cache may keep it (RFC 9111 §5.2.2.5 no-store, §5.2.2.7 private): Next would otherwise send a
+// prerendered page's `s-maxage=31536000` along with the Set-Cookie of fresh tokens.
+const PRIVATE = 'private, no-store'
+
+function keptPrivate<R extends Response>(response: R): R {
+  response.headers.set('Cache-Control', PRIVATE)
+  return response
+}
+
 function isPublic(pathname: string): boolean {
   return PUBLIC_PAGES.some((page) => pathname === page || (page !== '/' && pathname.startsWith(page + '/')))
 }
@@ -74,7 +84,7 @@ async function refreshDuringNavigation(
   forwarded.set('cookie', request.cookies.toString())
   const response = authorize(request, pathname, false, permissions, forwarded)
   for (const cookie of issued) response.cookies.set(cookie.name, cookie.value, cookie.options)
-  return response
+  return keptPrivate(response)
 }
 
 function authorize(request: NextRequest, pathname: string, isApi: boolean, permissions: string[], headers?: Headers): NextResponse {
@@ -82,7 +92,7 @@ function authorize(request: NextRequest, pathname: string, isApi: boolean, permi
   if (needed && !hasPermission({ permissions }, needed)) {
     if (isApi) return problemResponse('FORBIDDEN', { origin: requestOrigin(request), detail: `This needs the ${needed} permission.` }) as NextResponse
     // /forbidden calls forbidden(), which renders app/forbidden.tsx with status 403.
-    return NextResponse.rewrite(new URL('/forbidden', request.url), headers ? { request: { headers } } : undefined)
+    return keptPrivate(NextResponse.rewrite(new URL('/forbidden', request.url), headers ? { request: { headers } } : undefined))
   }
   return NextResponse.next(headers ? { request: { headers } } : undefined)
 }
@@ -90,7 +100,7 @@ function authorize(request: NextRequest, pathname: string, isApi: boolean, permi
 function toLogin(request: NextRequest, pathname: string): NextResponse {
   const url = new URL('/login', request.url)
   url.searchParams.set('next', pathname + request.nextUrl.search)
-  return NextResponse.redirect(url)
+  return keptPrivate(NextResponse.redirect(url))
 }
 
 export const config = {
