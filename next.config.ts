@@ -4,6 +4,10 @@ const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
   poweredByHeader: false,
+  // The app shows no next/image: without the optimizer /_next/image answers the 404 page, instead
+  // of a bare 500 for `?url=%2F%` (its validation decodes the url unguarded) and a fetch-and-resize
+  // endpoint anyone may call.
+  images: { unoptimized: true },
   // The build checks the app's own code; `npm run typecheck` checks everything, tests included.
   typescript: { tsconfigPath: 'tsconfig.build.json' },
   // forbidden() → app/forbidden.tsx with status 403 (the gate's RBAC answer for pages).

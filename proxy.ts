@@ -13,16 +13,56 @@ import { KvUnavailableError } from '@/lib/store/kv'
 // no database I/O and one KV round trip (the denylist). It is optimistic: server code verifies
 // again (CVE-2025-29927 showed a gate can be skipped).
 
-const PUBLIC_PAGES = ['/', '/login', '/register', '/errors', '/forbidden']
+const PUBLIC_PAGES = ['/', '/login', '/register', '/errors', '/forbidden', '/not-found']
+
+// SPEC §3: what the gate rewrites, redirects or sets cookies on is one person's answer. No shared
+// cache may keep it (RFC 9111 §5.2.2.5 no-store, §5.2.2.7 private): Next would otherwise send a
+// prerendered page's `s-maxage=31536000` along with the Set-Cookie of fresh tokens.
+const PRIVATE = 'private, no-store'
+
+function keptPrivate<R extends Response>(response: R): R {
+  response.headers.set('Cache-Control', PRIVATE)
+  return response
+}
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PAGES.some((page) => pathname === page || (page !== '/' && pathname.startsWith(page + '/')))
 }
 
+// Next's router runs decodeURIComponent on the path and answers a bare 500 text/plain when it
+// throws: a `%` without two hex digits after it (`/api/auth/login%`, `/errors/%`) or escapes that
+// are not UTF-8 (`%C0%AF`, the overlong `/` of CVE-2000-0884). Only paths with a `%` pay for the check.
+function hasMalformedEscape(pathname: string): boolean {
+  if (!pathname.includes('%')) return false
+  try {
+    decodeURIComponent(pathname)
+    return false
+  } catch {
+    return true
+  }
+}
+
+/**
+ * Such a path names nothing. APIs answer 400 VALIDATION_FAILED rather than 404: the request itself
+ * is malformed (RFC 3986 §2.1, RFC 9110 §15.5.1), so no name spelled this way can ever be found,
+ * and being answered before the gate it reveals nothing about which API paths exist
+ * (docs/decisions/009). Pages get the app's 404 page, as any address that leads nowhere does.
+ */
+function malformedPath(request: NextRequest, isApi: boolean): Response {
+  if (isApi) {
+    const errors = { path: ['A %-escape is not two hex digits, or the escapes do not spell UTF-8.'] }
+    return problemResponse('VALIDATION_FAILED', { origin: requestOrigin(request), detail: 'The path has a malformed %-escape.', errors })
+  }
+  // /not-found calls notFound(), which renders app/not-found.tsx with status 404.
+  return keptPrivate(NextResponse.rewrite(new URL('/not-found', request.url)))
+}
+
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl
-  if (isPublic(pathname)) return NextResponse.next()
   const isApi = pathname.startsWith('/api/')
+  if (hasMalformedEscape(pathname)) return malformedPath(request, isApi)
+  // /api/auth/* authenticates itself; the matcher below lets in only its paths with a `%`.
+  if (isPublic(pathname) || pathname.startsWith('/api/auth/')) return NextResponse.next()
   try {
     return await gate(request, pathname, isApi)
   } catch (error) {
@@ -74,7 +114,7 @@ async function refreshDuringNavigation(
   forwarded.set('cookie', request.cookies.toString())
   const response = authorize(request, pathname, false, permissions, forwarded)
   for (const cookie of issued) response.cookies.set(cookie.name, cookie.value, cookie.options)
-  return response
+  return keptPrivate(response)
 }
 
 function authorize(request: NextRequest, pathname: string, isApi: boolean, permissions: string[], headers?: Headers): NextResponse {
@@ -82,7 +122,7 @@ function authorize(request: NextRequest, pathname: string, isApi: boolean, permi
   if (needed && !hasPermission({ permissions }, needed)) {
     if (isApi) return problemResponse('FORBIDDEN', { origin: requestOrigin(request), detail: `This needs the ${needed} permission.` }) as NextResponse
     // /forbidden calls forbidden(), which renders app/forbidden.tsx with status 403.
-    return NextResponse.rewrite(new URL('/forbidden', request.url), headers ? { request: { headers } } : undefined)
+    return keptPrivate(NextResponse.rewrite(new URL('/forbidden', request.url), headers ? { request: { headers } } : undefined))
   }
   return NextResponse.next(headers ? { request: { headers } } : undefined)
 }
@@ -90,10 +130,12 @@ function authorize(request: NextRequest, pathname: string, isApi: boolean, permi
 function toLogin(request: NextRequest, pathname: string): NextResponse {
   const url = new URL('/login', request.url)
   url.searchParams.set('next', pathname + request.nextUrl.search)
-  return NextResponse.redirect(url)
+  return keptPrivate(NextResponse.redirect(url))
 }
 
 export const config = {
-  // Everything except static assets, /api/auth/* (it authenticates itself) and the JWKS.
-  matcher: ['/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|\\.well-known/|api/auth/).*)'],
+  // Everything except static assets, the JWKS and /api/auth/* (it authenticates itself), whose
+  // paths come in only when they hold a `%`, to be checked for a malformed escape. Its valid paths
+  // stay out: the gate would add nothing, and Next buffers the body of every request it gates.
+  matcher: ['/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|\\.well-known/|api/auth/[^%]*$).*)'],
 }

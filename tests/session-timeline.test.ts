@@ -27,7 +27,7 @@ async function timelineOf(client: TestClient | BearerClient): Promise<{ raw: str
   const request = client instanceof TestClient ? client.request('GET', PATH) : client.request('GET', PATH, undefined, { authorization: `Bearer ${client.accessToken}` })
   const response = await send(request)
   expect(response.status).toBe(200)
-  expect(response.headers.get('cache-control')).toBe('no-store')
+  expect(response.headers.get('cache-control')).toBe('private, no-store')
   const raw = await response.text()
   const body = JSON.parse(raw) as { events: Entry[] }
   expect(Object.keys(body)).toEqual(['events'])

@@ -27,3 +27,14 @@ describe('leavePage', () => {
     expect(assign).toHaveBeenCalledTimes(2)
   })
 })
+
+describe('leavePage stays on this site (CWE-601)', () => {
+  it.each(['//evil.example', '/.//evil.example', '/%2e%2e//evil.example', '/./\\evil.example', 'https://evil.example/', 'javascript:alert(1)'])(
+    'goes home instead of to %s',
+    async (target) => {
+      const { leavePage, assign } = await freshLeavePage()
+      leavePage(target)
+      expect(assign.mock.calls).toEqual([['/']])
+    },
+  )
+})

@@ -1,3 +1,5 @@
+import { sameOriginPath } from '@/lib/same-origin-path'
+
 let leaving = false
 
 /**
@@ -5,6 +7,8 @@ let leaving = false
  * state from before may survive (e.g. a cached signed-in page behind Back, claims included).
  * The first call wins: a second navigation started while the first is loading cancels it, and
  * Chromium can then show the new document under the old URL (sign-out button + provider).
+ * Only paths of this site: callers pass checked or constant targets, and the sink checks again
+ * so a future caller cannot turn it into an open redirect (CWE-601); anything else goes home.
  */
 export function leavePage(url: string) {
   if (leaving) return
@@ -13,5 +17,5 @@ export function leavePage(url: string) {
     // Back from the bfcache: this page is alive again and may leave again.
     if (event.persisted) leaving = false
   })
-  window.location.assign(url)
+  window.location.assign(sameOriginPath(url) ?? '/')
 }

@@ -3,7 +3,9 @@ import { HashingBusyError } from '@/lib/auth/passwords'
 import { KvUnavailableError } from '@/lib/store/kv'
 import { ERRORS, errorTypeUrl, ProblemError, type ErrorCode, type FieldErrors } from './errors'
 
-const NO_STORE = { 'Cache-Control': 'no-store' }
+// API answers are one person's (many set or clear auth cookies): no cache keeps them, and no
+// shared cache even tries (RFC 9111 §5.2.2.5, §5.2.2.7; SPEC §3).
+const NO_STORE = { 'Cache-Control': 'private, no-store' }
 
 /** An RFC 9457 problem document. `type` is the app page that explains the code. */
 export function problemResponse(
@@ -27,7 +29,7 @@ export function problemResponse(
 export function jsonResponse(body: unknown, init: { status?: number; headers?: HeadersInit } = {}): Response {
   const headers = new Headers(init.headers)
   headers.set('Content-Type', 'application/json')
-  headers.set('Cache-Control', 'no-store')
+  headers.set('Cache-Control', NO_STORE['Cache-Control'])
   return new Response(JSON.stringify(body), { status: init.status ?? 200, headers })
 }
 

@@ -17,6 +17,7 @@ import * as adminAudit from '@/app/api/admin/audit/route'
 import * as jwks from '@/app/.well-known/jwks.json/route'
 import { proxy } from '@/proxy'
 import { PEER_HEADER } from '@/lib/http/client-info'
+import { gateRunsOn } from './proxy-matcher'
 import { expect } from 'vitest'
 
 // Drives the real route handlers and the real gate with real Requests, in process. A client keeps
@@ -180,8 +181,8 @@ export class BearerClient {
 
   async call(method: string, path: string, body?: unknown, token = this.accessToken): Promise<Response> {
     const request = this.request(method, path, body, { authorization: `Bearer ${token}` })
-    // /api/auth/* is outside the gate's matcher (proxy.ts config), as in Next.
-    if (!path.startsWith('/api/auth/')) {
+    // As in Next, only where proxy.ts's matcher says (e.g. not /api/auth/*).
+    if (gateRunsOn(new URL(path, ORIGIN).pathname)) {
       const gated = await proxy(new NextRequest(request.clone()))
       if (gated.headers.get('x-middleware-next') !== '1') return gated
     }

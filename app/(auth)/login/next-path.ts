@@ -1,24 +1,16 @@
-// Where to go after signing in. Only a path on this site is accepted: `//evil.example`,
-// `/\evil.example` (browsers read `\` as `/`) and `https://…` are open redirects
-// (CWE-601), so anything but a plain same-origin path falls back to the dashboard.
+import { sameOriginPath } from '@/lib/same-origin-path'
+
+// Where to go after signing in: only a path on this site (SPEC §9). `//evil.example`,
+// `https://…` and the dot-segment tricks that turn into them are open redirects (CWE-601), so
+// anything but a same-origin path falls back to the dashboard (lib/same-origin-path.ts).
 
 export const DEFAULT_AFTER_SIGN_IN = '/dashboard'
 
-const BASE = 'http://same-origin.invalid'
-
 export function safeNextPath(value: string | string[] | undefined): string {
-  if (typeof value !== 'string') return DEFAULT_AFTER_SIGN_IN
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return DEFAULT_AFTER_SIGN_IN
-  // URL parsers drop tabs and newlines, which could turn `/\t/evil.example` into `//evil.example`.
-  if (/[\u0000-\u001f\u007f]/.test(value)) return DEFAULT_AFTER_SIGN_IN
-  let url: URL
-  try {
-    url = new URL(value, BASE)
-  } catch {
-    return DEFAULT_AFTER_SIGN_IN
-  }
-  if (url.origin !== BASE) return DEFAULT_AFTER_SIGN_IN
+  const path = typeof value === 'string' ? sameOriginPath(value) : null
+  if (path === null) return DEFAULT_AFTER_SIGN_IN
   // Signing in and landing on the sign-in page again helps nobody.
-  if (url.pathname === '/login' || url.pathname === '/register') return DEFAULT_AFTER_SIGN_IN
-  return `${url.pathname}${url.search}${url.hash}`
+  const pathname = path.split(/[?#]/, 1)[0]
+  if (pathname === '/login' || pathname === '/register') return DEFAULT_AFTER_SIGN_IN
+  return path
 }

@@ -7,6 +7,10 @@ import { ERRORS, isErrorCode } from '@/lib/http/errors'
 // Typed by hand, not with the generated PageProps, so `tsc` passes before any `next build`.
 type ErrorCodePageProps = { params: Promise<{ code: string }> }
 
+// Only the codes there are. Otherwise every unknown code (`/errors/anything`, `/errors/%00`) was
+// rendered on demand and written to the ISR cache on disk: a file per URL anyone may invent (CWE-400).
+export const dynamicParams = false
+
 export function generateStaticParams() {
   return Object.keys(ERRORS).map((code) => ({ code }))
 }
