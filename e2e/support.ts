@@ -1,13 +1,14 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test'
 
 // Seeded in embedded mode (SPEC §7).
-export const DEMO_USER = { email: 'user@example.com', password: 'user-password-1' }
-export const DEMO_ADMIN = { email: 'admin@example.com', password: 'admin-password-1' }
+import { DEMO_ADMIN, DEMO_USER } from '../lib/shared/demo-users'
+
+export { DEMO_ADMIN, DEMO_USER }
 
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/
 
 /** Fills and submits the sign-in form at `/login` (plus an optional query string). */
-export async function signIn(page: Page, user = DEMO_USER, query = '') {
+export async function signIn(page: Page, user: { email: string; password: string } = DEMO_USER, query = '') {
   await page.goto(`/login${query}`)
   await page.getByLabel('Email').fill(user.email)
   await page.getByLabel('Password').fill(user.password)

@@ -1,11 +1,11 @@
 import 'server-only'
 import { auditEvents } from '@/lib/store/schema'
 import type { Db, Tx } from '@/lib/store/db'
-import type { AuditEvent } from './audit-events'
+import type { AuditEvent } from '@/lib/shared/audit-events'
 
 // SPEC §8. Written with the transaction of the change it records; token values never, `jti` yes.
 
-export { AUDIT_EVENTS, type AuditEvent } from './audit-events'
+export { AUDIT_EVENTS, type AuditEvent } from '@/lib/shared/audit-events'
 
 export type AuditEntry = {
   event: AuditEvent

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
-import { ERRORS, type ErrorCode } from '@/lib/http/errors'
+import { ERRORS, type ErrorCode } from '@/lib/shared/error-codes'
 
 export const metadata: Metadata = { title: 'Error codes' }
 

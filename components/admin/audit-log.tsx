@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react'
 import { LocalTime } from '@/components/ui/local-time'
-import { AUDIT_EVENTS } from '@/lib/audit-events'
+import { AUDIT_EVENTS } from '@/lib/shared/audit-events'
 import { usePagedApi } from '@/lib/client/use-paged-api'
 import { auditPath, NO_FILTERS, type AuditFilters } from './audit-query'
 

@@ -3,7 +3,7 @@
 import Link from 'next/link'
 import { useEffect, useId, useRef, useState } from 'react'
 import { useSessionClock } from '@/lib/client/hooks'
-import type { UserInfo } from '@/lib/api-types'
+import type { UserInfo } from '@/lib/shared/api-types'
 import { SessionCountdown } from './expiry-countdown'
 import { SignOutButton } from './sign-out-button'
 import styles from './session.module.css'

@@ -2,7 +2,7 @@
 
 import { useState } from 'react'
 import { requestApi } from '@/lib/client/api'
-import type { MeResponse } from '@/lib/api-types'
+import type { MeResponse } from '@/lib/shared/api-types'
 
 type CallState =
   | { kind: 'idle' }

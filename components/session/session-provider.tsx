@@ -9,7 +9,7 @@ import { clearSessionClock } from '@/lib/client/session-clock'
 import { announceSignedIn, followOtherTabs, isSignedOut, onSignedOut } from '@/lib/client/session-events'
 import { startSessionKeeper } from '@/lib/client/session-keeper'
 import { loginUrl, signOutAftermath } from '@/lib/client/sign-out-reasons'
-import type { SessionInfo } from '@/lib/api-types'
+import type { SessionInfo } from '@/lib/shared/api-types'
 import { ExpiryWarningDialog } from './expiry-warning-dialog'
 
 // Everything a signed-in page needs around it (SPEC §9): SWR over the API client, toasts, the

@@ -6,7 +6,7 @@ import { SWRConfig } from 'swr'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ToastProvider } from '@/components/ui/toast'
 import { CLOCK_KEY, clearSessionClock, recordSession } from '@/lib/client/session-clock'
-import type { TimelineEntry } from '@/lib/api-types'
+import type { TimelineEntry } from '@/lib/shared/api-types'
 import { installFakeApi, json, sessionInfo } from '@/lib/client/testing/fake-api'
 import { SessionTimeline } from './session-timeline'
 

@@ -2,7 +2,7 @@
 
 import { useSyncExternalStore } from 'react'
 import { LocalTime } from '@/components/ui/local-time'
-import type { SessionTimelineResponse, TimelineEntry } from '@/lib/api-types'
+import type { SessionTimelineResponse, TimelineEntry } from '@/lib/shared/api-types'
 import { useSessionTimeline, type TimelineCoverage } from '@/lib/client/session-timeline'
 
 // SPEC §9 dashboard "token timeline": this session's sign-in, refreshes and flags, newest first.

@@ -5,7 +5,7 @@ import { SWRConfig } from 'swr'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ToastProvider } from '@/components/ui/toast'
 import { installFakeApi, json } from '@/lib/client/testing/fake-api'
-import type { DeviceSession } from '@/lib/api-types'
+import type { DeviceSession } from '@/lib/shared/api-types'
 import { SessionList } from './session-list'
 
 function device(overrides: Partial<DeviceSession>): DeviceSession {

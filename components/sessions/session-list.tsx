@@ -7,7 +7,7 @@ import { useToast } from '@/components/ui/toast'
 import { requestApi } from '@/lib/client/api'
 import { useSessions } from '@/lib/client/hooks'
 import { signOut } from '@/lib/client/session-events'
-import type { DeviceSession } from '@/lib/api-types'
+import type { DeviceSession } from '@/lib/shared/api-types'
 import { flagLabel } from './session-flags'
 
 // SPEC §9 /sessions: every device signed in to this account, this one marked, with a way to

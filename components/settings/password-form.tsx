@@ -9,19 +9,19 @@ import { useToast } from '@/components/ui/toast'
 import { requestApi } from '@/lib/client/api'
 import { recordSession } from '@/lib/client/session-clock'
 import { tabChannel } from '@/lib/client/tab-channel'
-import type { SessionResponse } from '@/lib/api-types'
+import type { SessionResponse } from '@/lib/shared/api-types'
+import { PASSWORD_MIN_LENGTH, PASSWORD_TOO_SHORT } from '@/lib/shared/password-policy'
 
 // SPEC §7 POST /api/auth/password: other sessions end, this one is rotated. The answer's
 // `session` carries the rotated token's times; the clock takes them the way a refresh does
 // (lib/client/refresh.ts), so this tab and its siblings count down from the new token.
 
 const FIELDS = ['currentPassword', 'newPassword', 'confirmPassword']
-const MIN_LENGTH = 10
 
 /** Checks the browser can make without asking the server; null when there is nothing to fix. */
 export function checkPasswords(newPassword: string, confirmPassword: string): FormProblem | null {
   const fieldErrors: Record<string, string[]> = {}
-  if (newPassword.length < MIN_LENGTH) fieldErrors.newPassword = [`Use at least ${MIN_LENGTH} characters`]
+  if (newPassword.length < PASSWORD_MIN_LENGTH) fieldErrors.newPassword = [PASSWORD_TOO_SHORT]
   if (confirmPassword !== newPassword) fieldErrors.confirmPassword = ['The two new passwords don’t match']
   if (Object.keys(fieldErrors).length === 0) return null
   return { message: 'Some details need fixing. Check the highlighted fields.', fieldErrors, code: 'VALIDATION_FAILED' }
@@ -63,9 +63,9 @@ export function PasswordForm() {
         type="password"
         autoComplete="new-password"
         required
-        minLength={MIN_LENGTH}
+        minLength={PASSWORD_MIN_LENGTH}
         maxLength={256}
-        hint={`At least ${MIN_LENGTH} characters.`}
+        hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
         errors={errors.newPassword}
       />
       <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" required maxLength={256} errors={errors.confirmPassword} />

@@ -1,6 +1,6 @@
 import { getConfig } from '@/lib/config'
 import { getKv } from '@/lib/store/kv'
-import { uuidV7Time } from './ids'
+import { uuidV7Time } from '@/lib/ids'
 import type { AccessClaims } from './tokens'
 
 // The access-token denylist in KV (SPEC §6). Keys live only as long as a token they could

@@ -1,7 +1,7 @@
 import { requestOrigin } from '@/lib/http/origin'
 import { getConfig } from '@/lib/config'
 import { jsonResponse, problemResponse } from '@/lib/http/problem'
-import type { ErrorCode } from '@/lib/http/errors'
+import type { ErrorCode } from '@/lib/shared/error-codes'
 import { clearedSessionCookies, isSecureContext, serializeCookie, sessionCookies, type CookieToSet } from './cookies'
 import type { IssuedTokens } from './issue'
 

@@ -1,6 +1,6 @@
 import 'server-only'
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm'
-import { TIMELINE_EVENTS, type TimelineEntry, type TimelineEventName } from '@/lib/api-types'
+import { TIMELINE_EVENTS, type TimelineEntry, type TimelineEventName } from '@/lib/shared/api-types'
 import { getDb } from '@/lib/store/db'
 import { auditEvents, sessions } from '@/lib/store/schema'
 

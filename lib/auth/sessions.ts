@@ -1,6 +1,6 @@
 import 'server-only'
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
-import type { DeviceSession } from '@/lib/api-types'
+import type { DeviceSession } from '@/lib/shared/api-types'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { ClientInfo } from '@/lib/http/client-info'
@@ -8,7 +8,7 @@ import { ProblemError } from '@/lib/http/errors'
 import { getDb, type Db, type Tx } from '@/lib/store/db'
 import { refreshTokens, sessions, users, type SessionRow, type UserRow } from '@/lib/store/schema'
 import { denySession } from './denylist'
-import { newUuidV7 } from './ids'
+import { newUuidV7 } from '@/lib/ids'
 import { issueTokens, type IssuedTokens } from './issue'
 
 export type StartSessionInput = { user: UserRow; rememberMe: boolean; deviceId: string; client: ClientInfo; transport: 'cookie' | 'bearer' }

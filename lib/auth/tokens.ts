@@ -1,5 +1,5 @@
-import type { AccessClaims } from '@/lib/api-types'
-import { newUuidV7 } from './ids'
+import type { AccessClaims } from '@/lib/shared/api-types'
+import { newUuidV7 } from '@/lib/ids'
 import { signJws, verifyJws } from './jws'
 import type { KeySet, SigningKey } from './keys'
 

@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import { getDb, type Db } from '@/lib/store/db'
 import { users, type UserRow } from '@/lib/store/schema'
-import { newUuidV7 } from './ids'
+import { newUuidV7 } from '@/lib/ids'
 import { hashPassword } from './passwords'
 import { permissionsFor } from './rbac'
 

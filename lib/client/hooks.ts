@@ -8,7 +8,7 @@ import type { ApiError } from './api-error'
 import { networkState, slowRefresh } from './connection-state'
 import { getSessionClock, recordSession, subscribeSessionClock } from './session-clock'
 import { expiryWarning } from './session-keeper'
-import type { MeResponse, SessionResponse, SessionsResponse } from '@/lib/api-types'
+import type { MeResponse, SessionResponse, SessionsResponse } from '@/lib/shared/api-types'
 
 /** GET `path` through the API client; `null` waits (SWR conditional fetching). */
 export function useApi<T>(path: string | null, config?: SWRConfiguration<T, ApiError>) {

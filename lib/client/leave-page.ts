@@ -1,4 +1,4 @@
-import { sameOriginPath } from '@/lib/same-origin-path'
+import { sameOriginPath } from '@/lib/shared/same-origin-path'
 
 let leaving = false
 

@@ -9,7 +9,7 @@ import { sendRequest } from './http'
 import { getSessionClock, recordSession } from './session-clock'
 import { announceSignedOut } from './session-events'
 import { tabChannel } from './tab-channel'
-import type { RefreshResponse } from '@/lib/api-types'
+import type { RefreshResponse } from '@/lib/shared/api-types'
 
 export type RefreshOutcome =
   | { ok: true; rotated: boolean; skipped: boolean }

@@ -3,7 +3,7 @@
 // session id live here, never a token (SPEC §3). Stored as the server said them; read on this
 // browser's clock (./server-time.ts), so a clock minutes off still plans right.
 
-import type { SessionInfo } from '@/lib/api-types'
+import type { SessionInfo } from '@/lib/shared/api-types'
 import { OFFSET_KEY, serverOffsetMs, subscribeServerOffset } from './server-time'
 
 export type SessionClock = {

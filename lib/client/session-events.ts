@@ -5,7 +5,7 @@ import { sendRequest } from './http'
 import { clearSessionClock, getSessionClock, recordSession } from './session-clock'
 import type { SignOutReason } from './sign-out-reasons'
 import { tabChannel, type TabMessage } from './tab-channel'
-import type { SessionInfo } from '@/lib/api-types'
+import type { SessionInfo } from '@/lib/shared/api-types'
 
 let signedOut = false
 const signedOutListeners = new Set<(reason: SignOutReason) => void>()

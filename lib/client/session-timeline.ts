@@ -2,7 +2,7 @@
 // when the shared clock says a new access token exists, in this tab or another. No polling.
 
 import { useEffect, useRef } from 'react'
-import type { SessionTimelineResponse, TimelineEntry } from '@/lib/api-types'
+import type { SessionTimelineResponse, TimelineEntry } from '@/lib/shared/api-types'
 import { useApi } from './hooks'
 import { serverOffsetMs } from './server-time'
 import { getSessionClock, subscribeSessionClock, type SessionClock } from './session-clock'

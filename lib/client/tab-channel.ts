@@ -2,7 +2,7 @@
 // (SPEC §9 "across tabs"). BroadcastChannel where the browser has it; otherwise a localStorage
 // write, whose `storage` event fires in every other tab. Neither echoes to the sending tab.
 
-import type { SessionInfo } from '@/lib/api-types'
+import type { SessionInfo } from '@/lib/shared/api-types'
 
 export type TabMessage =
   | { type: 'signed-in'; session: SessionInfo }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import { ProblemError, type FieldErrors } from './errors'
+import type { FieldErrors } from '@/lib/shared/error-codes'
+import { ProblemError } from './errors'
 
 export const MAX_BODY_BYTES = 16 * 1024
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import ipaddr from 'ipaddr.js'
 import { getConfig } from '@/lib/config'
-import { sha256 } from '@/lib/auth/ids'
+import { sha256 } from '@/lib/ids'
 
 /** Set by lib/http/peer-address.ts on every request: the socket's address, never the client's word. */
 export const PEER_HEADER = 'x-njjwt-peer-address'

@@ -1,7 +1,8 @@
 import { requestOrigin } from '@/lib/http/origin'
 import { HashingBusyError } from '@/lib/auth/passwords'
 import { KvUnavailableError } from '@/lib/store/kv'
-import { ERRORS, errorTypeUrl, ProblemError, type ErrorCode, type FieldErrors } from './errors'
+import { ERRORS, errorTypeUrl, type ErrorCode, type FieldErrors } from '@/lib/shared/error-codes'
+import { ProblemError } from './errors'
 
 // API answers are one person's (many set or clear auth cookies): no cache keeps them, and no
 // shared cache even tries (RFC 9111 §5.2.2.5, §5.2.2.7; SPEC §3).

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import { ProblemError, type FieldErrors } from './errors'
+import type { FieldErrors } from '@/lib/shared/error-codes'
+import { ProblemError } from './errors'
 
 /** Validates a request's query string; bad values are 400 VALIDATION_FAILED per parameter. */
 export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {

@@ -8,7 +8,7 @@ import { useFormAttempt } from '@/components/forms/use-form-attempt'
 import { requestApi } from '@/lib/client/api'
 import { leavePage } from '@/lib/client/leave-page'
 import { announceSignedIn } from '@/lib/client/session-events'
-import type { SessionResponse } from '@/lib/api-types'
+import type { SessionResponse } from '@/lib/shared/api-types'
 
 const FIELDS = ['email', 'password', 'rememberMe']
 

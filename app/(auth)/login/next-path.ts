@@ -1,4 +1,4 @@
-import { sameOriginPath } from '@/lib/same-origin-path'
+import { sameOriginPath } from '@/lib/shared/same-origin-path'
 
 // Where to go after signing in: only a path on this site (SPEC §9). `//evil.example`,
 // `https://…` and the dot-segment tricks that turn into them are open redirects (CWE-601), so

@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { FollowSignInFromOtherTabs } from '@/components/session/follow-sign-in'
 import { getConfig } from '@/lib/config'
+import { DEMO_ADMIN, DEMO_USER } from '@/lib/shared/demo-users'
 import { LoginForm } from './login-form'
 import { safeNextPath } from './next-path'
 
@@ -31,8 +32,8 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
       </p>
       {getConfig().seedDemoUsers ? (
         <p className="muted small">
-          Trying it out? Demo accounts: <strong>user@example.com</strong> with password <strong>user-password-1</strong>, or{' '}
-          <strong>admin@example.com</strong> with password <strong>admin-password-1</strong>.
+          Trying it out? Demo accounts: <strong>{DEMO_USER.email}</strong> with password <strong>{DEMO_USER.password}</strong>, or{' '}
+          <strong>{DEMO_ADMIN.email}</strong> with password <strong>{DEMO_ADMIN.password}</strong>.
         </p>
       ) : null}
     </div>

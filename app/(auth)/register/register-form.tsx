@@ -9,10 +9,10 @@ import { useFormAttempt } from '@/components/forms/use-form-attempt'
 import { requestApi } from '@/lib/client/api'
 import { leavePage } from '@/lib/client/leave-page'
 import { announceSignedIn } from '@/lib/client/session-events'
-import type { SessionResponse } from '@/lib/api-types'
+import type { SessionResponse } from '@/lib/shared/api-types'
+import { PASSWORD_MIN_LENGTH } from '@/lib/shared/password-policy'
 
 const FIELDS = ['email', 'password', 'name']
-const MIN_PASSWORD_LENGTH = 10
 
 const SIGN_IN_AFTER_REGISTER_FAILED: FormProblem = {
   message: 'Your account was created, but we couldn’t sign you in automatically. Sign in to continue.',
@@ -63,8 +63,8 @@ export function RegisterForm({ next }: { next: string }) {
         type="password"
         autoComplete="new-password"
         required
-        minLength={MIN_PASSWORD_LENGTH}
-        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+        minLength={PASSWORD_MIN_LENGTH}
+        hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
         errors={errors.password}
       />
       <Field name="name" label="Name" type="text" autoComplete="name" errors={errors.name} />

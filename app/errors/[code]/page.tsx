@@ -2,7 +2,7 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import { Fragment } from 'react'
-import { ERRORS, isErrorCode } from '@/lib/http/errors'
+import { ERRORS, isErrorCode } from '@/lib/shared/error-codes'
 
 // Typed by hand, not with the generated PageProps, so `tsc` passes before any `next build`.
 type ErrorCodePageProps = { params: Promise<{ code: string }> }

@@ -2,7 +2,7 @@
 // JSON shaped like the API's (SPEC §7). Test files only.
 
 import { vi } from 'vitest'
-import type { SessionInfo } from '@/lib/api-types'
+import type { SessionInfo } from '@/lib/shared/api-types'
 
 export type FakeRequest = { method: string; path: string; body: unknown }
 export type FakeHandler = (request: FakeRequest) => Response | Promise<Response>

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { listUsers } from '@/lib/auth/admin'
 import { requirePermission } from '@/lib/auth/current-user'
-import { idSchema } from '@/lib/http/ids'
+import { idSchema } from '@/lib/http/fields'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { readQuery } from '@/lib/http/query'
 import { onlyAllow } from '@/lib/http/methods'

@@ -5,7 +5,7 @@ import { readJson } from '@/lib/http/body'
 import { readClientInfo } from '@/lib/http/client-info'
 import { assertSameOrigin } from '@/lib/http/csrf'
 import { ProblemError } from '@/lib/http/errors'
-import { printable } from '@/lib/http/ids'
+import { printable } from '@/lib/http/fields'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { onlyAllow } from '@/lib/http/methods'
 

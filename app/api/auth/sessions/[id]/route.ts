@@ -2,7 +2,7 @@ import { requireAuthForChange } from '@/lib/auth/current-user'
 import { findSession, revokeSession } from '@/lib/auth/sessions'
 import { readClientInfo } from '@/lib/http/client-info'
 import { ProblemError } from '@/lib/http/errors'
-import { isId } from '@/lib/http/ids'
+import { isId } from '@/lib/ids'
 import { jsonResponse, route } from '@/lib/http/problem'
 import { onlyAllow } from '@/lib/http/methods'
 

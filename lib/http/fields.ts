@@ -1,14 +1,9 @@
 import { z } from 'zod'
+import { isId } from '@/lib/ids'
 
-// Every id we hand out (users, sessions, jti) is a UUID. Checking the shape at the edge keeps
-// junk, such as NUL bytes that Postgres text cannot hold, away from the database.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+// Request fields we validate at the edge (zod), shared by the route handlers.
 
-export function isId(value: string): boolean {
-  return UUID.test(value)
-}
-
-export const idSchema = z.string().regex(UUID, 'Not an id')
+export const idSchema = z.string().refine(isId, 'Not an id')
 
 /**
  * Free text we store and show to others (a person's name): NFC-normalised, and without control,
