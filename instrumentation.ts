@@ -11,6 +11,10 @@ export async function register() {
   const config = getConfig()
   const { getDb } = await import('./lib/store/db')
   const { getKeySet } = await import('./lib/auth/keys')
-  await Promise.all([getDb(), getKeySet()])
+  const [db] = await Promise.all([getDb(), getKeySet()])
+  if (config.seedDemoUsers) {
+    const { seedDemoUsers } = await import('./lib/auth/demo-accounts')
+    await seedDemoUsers(db)
+  }
   console.info(`NJ-JWT ready: ${config.database.kind} database, ${config.kv.kind} KV`)
 }

@@ -1,13 +1,12 @@
-import { requestOrigin } from '@/lib/http/origin'
 import { NextResponse, type NextRequest } from 'next/server'
-import { authenticateAccessToken, bearerToken, type AccessFailure } from '@/lib/auth/access'
-import { isSecureContext, readAuthCookies } from '@/lib/auth/cookies'
+import { authenticateAccessToken, type AccessFailure } from '@/lib/auth/access'
 import { hasPermission, requiredPermission } from '@/lib/auth/rbac'
 import { refreshSession } from '@/lib/auth/refresh'
-import { issuedCookies } from '@/lib/auth/respond'
-import { readClientInfo } from '@/lib/http/client-info'
+import { deadSessionCookies, pairCookies, readAuthRequest, type AuthRequest } from '@/lib/http/auth-edge'
+import { ProblemError } from '@/lib/http/errors'
+import { requestOrigin } from '@/lib/http/origin'
 import { problemResponse } from '@/lib/http/problem'
-import { KvUnavailableError } from '@/lib/store/kv'
+import { KvUnavailableError } from '@/lib/store/errors'
 
 // The gate (SPEC §6), Next 16's proxy.ts on the Node runtime. For a valid access token it does
 // no database I/O and one KV round trip (the denylist). It is optimistic: server code verifies
@@ -66,6 +65,8 @@ export async function proxy(request: NextRequest) {
   try {
     return await gate(request, pathname, isApi)
   } catch (error) {
+    // A cross-site state-changing request in cookie mode (the edge CSRF-checks it before anything else).
+    if (error instanceof ProblemError) return problemResponse(error.code, { origin: requestOrigin(request), detail: error.detail })
     if (!(KvUnavailableError.is(error))) throw error
     // Fail closed: without the denylist nothing protected passes unchecked.
     console.warn(`[gate ${pathname}] ${error.message}`)
@@ -73,21 +74,18 @@ export async function proxy(request: NextRequest) {
   }
 }
 
+const REFRESHABLE: AccessFailure[] = ['UNAUTHENTICATED', 'ACCESS_TOKEN_EXPIRED', 'ACCESS_TOKEN_STALE']
+
 async function gate(request: NextRequest, pathname: string, isApi: boolean): Promise<Response> {
   const now = Date.now()
-  const secure = isSecureContext(requestOrigin(request))
-  const bearer = bearerToken(request.headers)
-  const cookies = readAuthCookies(request.cookies, secure)
-  const result = await authenticateAccessToken(bearer ?? cookies.access, now, !bearer && Boolean(cookies.refresh))
+  const auth = readAuthRequest(request)
+  const cookieRefresh = auth.transport === 'cookie' ? auth.refreshToken : undefined
+  const result = await authenticateAccessToken(auth.accessToken, now, cookieRefresh !== undefined)
   if (result.ok) return authorize(request, pathname, isApi, result.claims.permissions)
 
-  const navigation = !isApi && request.method === 'GET' && !bearer
-  const refreshable: AccessFailure[] = ['UNAUTHENTICATED', 'ACCESS_TOKEN_EXPIRED', 'ACCESS_TOKEN_STALE']
-  if (navigation && cookies.refresh && refreshable.includes(result.code)) {
-    const refreshed = await refreshDuringNavigation(request, pathname, secure, cookies, now)
-    if (refreshed) return refreshed
-  }
-  if (isApi) return problemResponse(result.code, { origin: requestOrigin(request) })
+  const navigation = !isApi && request.method === 'GET' && auth.transport === 'cookie'
+  if (navigation && cookieRefresh && REFRESHABLE.includes(result.code)) return refreshDuringNavigation(request, pathname, auth, now)
+  if (isApi) return problemResponse(result.code, { origin: auth.origin })
   return toLogin(request, pathname)
 }
 
@@ -95,19 +93,19 @@ async function gate(request: NextRequest, pathname: string, isApi: boolean): Pro
  * A page navigation with an expired or missing access token and a usable refresh token: refresh
  * once, with the same rules as POST /api/auth/refresh, and hand the new cookies both to the browser
  * and to this same request's server components. Parallel navigations share one successor through
- * the reuse grace (SPEC §4.4).
+ * the reuse grace (SPEC §4.4). A refresh token that cannot go on (revoked, expired, reused) is
+ * cleared on the way to /login, as POST /api/auth/refresh clears it: later navigations then carry
+ * no dead cookie to spend a rate-limit call and a locked transaction on.
  */
-async function refreshDuringNavigation(
-  request: NextRequest,
-  pathname: string,
-  secure: boolean,
-  cookies: ReturnType<typeof readAuthCookies>,
-  now: number,
-): Promise<Response | null> {
-  const outcome = await refreshSession({ refreshToken: cookies.refresh, deviceId: cookies.device, client: readClientInfo(request.headers) }, now)
-  if (!outcome.ok || !outcome.rotated) return null
+async function refreshDuringNavigation(request: NextRequest, pathname: string, auth: AuthRequest, now: number): Promise<Response> {
+  const outcome = await refreshSession({ refreshToken: auth.refreshToken, deviceId: auth.deviceId, client: auth.client }, now)
+  if (!outcome.ok || !outcome.rotated) {
+    const toSignIn = toLogin(request, pathname)
+    if (!outcome.ok) for (const cookie of deadSessionCookies(auth, outcome)) toSignIn.cookies.set(cookie.name, cookie.value, cookie.options)
+    return toSignIn
+  }
   const permissions = outcome.tokens.access.permissions
-  const issued = issuedCookies(secure, outcome.tokens, outcome.rememberMe, cookies.device!, now)
+  const issued = pairCookies(auth, { tokens: outcome.tokens, rememberMe: outcome.rememberMe, deviceId: auth.deviceId! }, now)
   // Server components read cookies(): rewrite this request's Cookie header to the new tokens.
   for (const cookie of issued) request.cookies.set(cookie.name, cookie.value)
   const forwarded = new Headers(request.headers)

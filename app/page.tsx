@@ -1,8 +1,9 @@
 import Link from 'next/link'
 import { getCurrentUser } from '@/lib/auth/current-user'
+import { pageAccessToken } from '@/lib/http/auth-edge'
 
 export default async function HomePage() {
-  const current = await getCurrentUser()
+  const current = await getCurrentUser(await pageAccessToken())
   return (
     <div className="narrow stack">
       <div>

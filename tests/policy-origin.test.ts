@@ -1,6 +1,7 @@
 import { NextRequest } from 'next/server'
 import { describe, expect, it, vi } from 'vitest'
 import { getCurrentUser } from '@/lib/auth/current-user'
+import { pageAccessToken } from '@/lib/http/auth-edge'
 import { proxy } from '@/proxy'
 import { ORIGIN, TestClient, json, signIn } from './support/client'
 import { createUser, setupTestApp } from './support/harness'
@@ -39,6 +40,6 @@ describe('server components read the cookie the gate checked', () => {
     expect(me.user.id).toBe(alice.user.id)
 
     request.headers = headers
-    expect((await getCurrentUser())?.user.id).toBe(alice.user.id)
+    expect((await getCurrentUser(await pageAccessToken()))?.user.id).toBe(alice.user.id)
   })
 })

@@ -1,10 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
-import { describe, expect, it } from 'vitest'
-import { changePassword as changePasswordNow } from '@/lib/auth/password-change'
-import { findSession } from '@/lib/auth/sessions'
-import { findUserById } from '@/lib/auth/users'
-import { readClientInfo } from '@/lib/http/client-info'
+import { describe, expect, it, vi } from 'vitest'
+import * as passwords from '@/lib/auth/passwords'
 import { auditEvents, sessions, users } from '@/lib/store/schema'
 import { BearerClient, CLI_HEADERS, TestClient, connectingFrom, expectProblem, json, signIn } from './support/client'
 import { createUser, startFakeClock, setupTestApp } from './support/harness'
@@ -211,13 +208,17 @@ describe('§7 password change: a copy of this session taken before the change ge
     Object.assign(copy, { refreshToken: cli.refreshToken, deviceId: cli.deviceId })
     clock.advance(60)
     // The password route has read the session, and is hashing the new password, when the copy refreshes.
-    const [row, session] = await Promise.all([findUserById(user.id), findSession(decodeJwt(cli.refreshToken).sid as string)])
-    expect((await copy.refresh()).status).toBe(200)
-    const result = await changePasswordNow({ user: row!, session: session!, newPassword: NEW_PASSWORD, client: readClientInfo(new Headers(cli.headers)) }, Date.now())
+    const hash = passwords.hashPassword
+    const during = vi.spyOn(passwords, 'hashPassword').mockImplementationOnce(async (...args) => {
+      expect((await copy.refresh()).status).toBe(200)
+      return hash(...args)
+    })
+    const result = await json<Tokens>(await changePassword(cli, user.password))
+    expect(during).toHaveBeenCalledTimes(1)
 
     await expectProblem(await copy.get('/api/me'), 401, 'ACCESS_TOKEN_REVOKED')
     await expectProblem(await copy.refresh(), 401, 'REFRESH_TOKEN_INVALID')
-    Object.assign(cli, { accessToken: result.tokens.accessToken, refreshToken: result.tokens.refreshToken })
+    Object.assign(cli, { accessToken: result.accessToken, refreshToken: result.refreshToken })
     expect((await cli.get('/api/me')).status).toBe(200)
     clock.advance(15 * 60)
     expect((await cli.refresh()).status).toBe(200)

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
 import { describe, expect, it, vi } from 'vitest'
 import type { AuditEntry } from '@/lib/audit'
-import { changeUserRole } from '@/lib/auth/admin'
+import { authenticate } from '@/lib/auth/access'
+import { changeRole } from '@/lib/auth/admin'
 import { readClientInfo } from '@/lib/http/client-info'
 import { BearerClient, CLI_HEADERS, expectProblem } from './support/client'
 import { createUser, setupTestApp, startFakeClock } from './support/harness'
@@ -45,7 +46,15 @@ vi.mock('@/lib/audit', async (importOriginal) => {
   }
 })
 
-const admin = { userId: 'the-admin', client: readClientInfo(new Headers(CLI_HEADERS)) }
+/** An admin's PATCH /api/admin/users/{id}, called as the route would, with the request's start time. */
+async function changeUserRole(userId: string, role: 'admin' | 'user', nowMs: number) {
+  const adminUser = await createUser(app.db, { role: 'admin' })
+  const admin = new BearerClient()
+  expect((await admin.login(adminUser.email, adminUser.password)).status).toBe(200)
+  const caller = await authenticate({ accessToken: admin.accessToken, refreshCookie: false }, Date.now(), 'users:write')
+  if (!caller.ok) throw new Error(caller.code)
+  return () => changeRole({ caller: caller.claims, userId, role, client: readClientInfo(new Headers(CLI_HEADERS)) }, nowMs)
+}
 
 /** On Postgres, until another connection of this database is waiting for a row lock; on PGlite (one connection) a moment. */
 async function untilWaitingForALock() {
@@ -69,11 +78,12 @@ describe('§6 a role change racing a refresh that already read the old role', ()
     expect((await cli.login(user.email, user.password)).status).toBe(200)
     clock.advance(15 * 60)
 
+    const promote = await changeUserRole(user.id, 'admin', Date.now() - 500)
     const held = hold.at('token_refreshed')
     const refreshing = cli.refresh()
     await held.reached
     // The admin's request started a moment before the refresh's.
-    const changing = changeUserRole(admin, user.id, 'admin', Date.now() - 500)
+    const changing = promote()
     await untilWaitingForALock()
     held.release()
     expect((await refreshing).status).toBe(200)
@@ -95,8 +105,9 @@ describe('§6 a sign-in racing a role change that has not committed yet', () => 
     await createUser(app.db, { role: 'admin' }) // so the demotion is allowed
     clock.advance(60)
 
+    const demote = await changeUserRole(user.id, 'user', Date.now())
     const held = hold.at('role_changed')
-    const changing = changeUserRole(admin, user.id, 'user', Date.now())
+    const changing = demote()
     await held.reached
     clock.advance(1)
     const cli = new BearerClient()

@@ -5,7 +5,8 @@ import { SessionProvider } from '@/components/session/session-provider'
 import styles from '@/components/session/session.module.css'
 import { browserTimings } from '@/lib/auth/browser-timings'
 import { getCurrentUser } from '@/lib/auth/current-user'
-import { sessionView } from '@/lib/auth/issue'
+import { pageAccessToken } from '@/lib/http/auth-edge'
+import { sessionView } from '@/lib/auth/views'
 import { currentRefreshExpiry } from '@/lib/auth/sessions'
 import { getConfig } from '@/lib/config'
 
@@ -14,7 +15,7 @@ import { getConfig } from '@/lib/config'
 // here, never configuration or tokens (SPEC §3). Pages still verify the user themselves.
 
 async function loadSession() {
-  const current = await getCurrentUser()
+  const current = await getCurrentUser(await pageAccessToken())
   if (!current) return null
   const stored = await currentRefreshExpiry(current.claims.sid)
   if (!stored || stored.session.revokedAt) return null

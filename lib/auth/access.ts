@@ -1,10 +1,15 @@
 import { getConfig } from '@/lib/config'
+import { fail, type Failure } from '@/lib/shared/outcome'
 import { checkAccessToken } from './denylist'
 import { getKeySet } from './keys'
+import { hasPermission, type Permission } from './rbac'
 import { verifyToken, type AccessClaims } from './tokens'
 
 export type AccessFailure = 'UNAUTHENTICATED' | 'ACCESS_TOKEN_EXPIRED' | 'ACCESS_TOKEN_INVALID' | 'ACCESS_TOKEN_REVOKED' | 'ACCESS_TOKEN_STALE'
 export type AccessResult = { ok: true; claims: AccessClaims } | { ok: false; code: AccessFailure }
+
+/** How a request proves who it is: its access token, and whether a refresh cookie came along. */
+export type AccessCredential = { accessToken: string | undefined; refreshCookie: boolean }
 
 /**
  * The one access-token check, shared by the gate and the server code behind it: signature and
@@ -23,8 +28,13 @@ export async function authenticateAccessToken(token: string | undefined, nowMs: 
   return { ok: true, claims: verified.claims }
 }
 
-/** `Authorization: Bearer …` wins over cookies: a bearer client carries no cookies (SPEC §3). */
-export function bearerToken(headers: Headers): string | undefined {
-  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(headers.get('authorization') ?? '')
-  return match?.[1]
+/**
+ * Server code never trusts the gate alone (CVE-2025-29927): every use case that acts for a
+ * signed-in person starts here. With `permission`, a token without it is FORBIDDEN.
+ */
+export async function authenticate(credential: AccessCredential, nowMs: number, permission?: Permission): Promise<{ ok: true; claims: AccessClaims } | Failure> {
+  const result = await authenticateAccessToken(credential.accessToken, nowMs, credential.refreshCookie)
+  if (!result.ok) return fail(result.code)
+  if (permission && !hasPermission(result.claims, permission)) return fail('FORBIDDEN', { detail: `This needs the ${permission} permission.` })
+  return result
 }

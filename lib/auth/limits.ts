@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
-import type { ClientInfo } from '@/lib/http/client-info'
-import { ProblemError } from '@/lib/http/errors'
+import { fail, type Failure } from '@/lib/shared/outcome'
+import type { ClientInfo } from '@/lib/shared/client-info'
 import { getDb } from '@/lib/store/db'
 import { getRateLimiter, type RateLimitResult, type RateLimitRule } from '@/lib/store/rate-limit'
 
@@ -35,16 +35,16 @@ export function resetLimit(name: LimitName, subject: string): Promise<void> {
   return getRateLimiter().reset(key(name, subject), limitRule(name))
 }
 
-/** Audits `rate_limited` and throws the 429 problem with its Retry-After. */
-export async function rejectRateLimited(name: LimitName | 'login_concurrency', result: Pick<RateLimitResult, 'retryAfterSeconds'>, client: ClientInfo, userId?: string | null): Promise<never> {
+/** Audits `rate_limited` and answers 429 with its Retry-After. */
+export async function rateLimited(name: LimitName | 'login_concurrency', retryAfterSeconds: number, client: ClientInfo, userId?: string | null): Promise<Failure> {
   await recordAudit(await getDb(), { event: 'rate_limited', at: new Date(), userId, ip: client.ip, userAgent: client.userAgent, detail: { limit: name } })
-  throw new ProblemError('RATE_LIMITED', 'Too many attempts. Wait a moment and try again.', { retryAfter: result.retryAfterSeconds })
+  return fail('RATE_LIMITED', { detail: 'Too many attempts. Wait a moment and try again.', retryAfter: retryAfterSeconds })
 }
 
-/** Spends from the budget and rejects when it is exhausted. */
-export async function enforceLimit(name: LimitName, subject: string, client: ClientInfo): Promise<void> {
+/** Spends from the budget: null while it lasts, the 429 once it is spent. */
+export async function checkLimit(name: LimitName, subject: string, client: ClientInfo): Promise<Failure | null> {
   const result = await spendLimit(name, subject)
-  if (!result.ok) await rejectRateLimited(name, result, client)
+  return result.ok ? null : rateLimited(name, result.retryAfterSeconds, client)
 }
 
 /**
@@ -52,9 +52,9 @@ export async function enforceLimit(name: LimitName, subject: string, client: Cli
  * email+IP failure budget *before* it is checked, so parallel guesses cannot overdraw it; a correct
  * password gives the budget back. Once spent, even the right password waits (SPEC §7).
  */
-export async function guardPasswordAttempt(email: string, client: ClientInfo, userId?: string | null): Promise<{ succeeded(): Promise<void> }> {
+export async function guardPasswordAttempt(email: string, client: ClientInfo, userId?: string | null): Promise<{ ok: true; succeeded(): Promise<void> } | Failure> {
   const subject = `${email.trim().toLowerCase()}|${client.network}`
   const result = await spendLimit('login_failures', subject)
-  if (!result.ok) await rejectRateLimited('login_failures', result, client, userId)
-  return { succeeded: () => resetLimit('login_failures', subject) }
+  if (!result.ok) return rateLimited('login_failures', result.retryAfterSeconds, client, userId)
+  return { ok: true, succeeded: () => resetLimit('login_failures', subject) }
 }

@@ -1,35 +1,67 @@
 import 'server-only'
 import { eq } from 'drizzle-orm'
 import { recordAudit } from '@/lib/audit'
-import type { ClientInfo } from '@/lib/http/client-info'
-import { ProblemError } from '@/lib/http/errors'
+import type { UserInfo } from '@/lib/shared/api-types'
+import type { ClientInfo } from '@/lib/shared/client-info'
+import { fail, type Outcome } from '@/lib/shared/outcome'
 import { getDb } from '@/lib/store/db'
-import { refreshTokens, sessions, users, type SessionRow, type UserRow } from '@/lib/store/schema'
+import { sessions, users, type SessionRow, type UserRow } from '@/lib/store/schema'
+import type { AccessClaims } from './tokens'
 import { cutoffAfterIssued, denyUserTokensBefore } from './denylist'
-import { issueTokens, type IssuedTokens } from './issue'
-import { hashPassword } from './passwords'
-import { markUserSessionsRevoked } from './sessions'
+import { guardPasswordAttempt } from './limits'
+import { hashPassword, HashingBusyError, verifyPassword } from './passwords'
+import { rotate, type IssuedTokens } from './rotation'
+import { findSession, lockUser, markUserSessionsRevoked } from './sessions'
+import { findUserById } from './users'
+import { sessionView, userView, type SessionView } from './views'
+
+export type PasswordChangeInput = { caller: AccessClaims; currentPassword: string; newPassword: string; client: ClientInfo }
+export type PasswordChanged = { user: UserInfo; session: SessionView; tokens: IssuedTokens; rememberMe: boolean; deviceId: string }
 
 /**
- * SPEC §7: a new password ends every other session at once and rotates this one. In one
- * transaction: the new hash, the other sessions revoked, this session's current refresh token
- * retired, the audit row, and the denylist entries (written last, so a KV that refuses them rolls
- * it all back: docs/decisions/013). Every access token of the user issued before the change dies.
+ * POST /api/auth/password (SPEC §7): the current password is a password guess (the sign-in failure
+ * budget), then the new one ends every other session at once and rotates this one.
  */
-export async function changePassword(
-  input: { user: UserRow; session: SessionRow; newPassword: string; client: ClientInfo },
-  nowMs: number,
-): Promise<{ tokens: IssuedTokens; session: SessionRow }> {
+export async function changePassword(input: PasswordChangeInput, nowMs: number): Promise<Outcome<PasswordChanged>> {
+  const [user, session] = await Promise.all([findUserById(input.caller.sub), findSession(input.caller.sid)])
+  if (!user || !session || session.revokedAt) return fail('ACCESS_TOKEN_REVOKED')
+  const attempt = await guardPasswordAttempt(user.email, input.client, user.id)
+  if (!attempt.ok) return attempt
+  try {
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+      // 400, not 401: a wrong current password must not look like a dead session to the client.
+      return fail('VALIDATION_FAILED', { detail: 'The current password is wrong.', errors: { currentPassword: ['The current password is wrong'] } })
+    }
+    await attempt.succeeded()
+    const changed = await replacePassword({ user, session, newPassword: input.newPassword, client: input.client }, nowMs)
+    if (!changed) return fail('ACCESS_TOKEN_REVOKED')
+    const { tokens, session: current } = changed
+    return { ok: true, user: userView(user), session: sessionView(current, tokens.access.exp, tokens.refresh.exp), tokens, rememberMe: current.rememberMe, deviceId: current.deviceId }
+  } catch (error) {
+    if (HashingBusyError.is(error)) return fail('SERVICE_UNAVAILABLE', { detail: 'The server is busy checking passwords. Try again in a moment.', retryAfter: error.retryAfter })
+    throw error
+  }
+}
+
+/**
+ * The new hash, the other sessions revoked, this session's current refresh token retired with no
+ * grace replay (lib/auth/rotation.ts), the audit row, and the denylist entries, in one transaction
+ * (written last, so a KV that refuses them rolls it all back: docs/decisions/013). Every access
+ * token of the user issued before the change dies. Null if this session ended meanwhile.
+ */
+async function replacePassword(input: { user: UserRow; session: SessionRow; newPassword: string; client: ClientInfo }, nowMs: number): Promise<{ tokens: IssuedTokens; session: SessionRow } | null> {
   const passwordHash = await hashPassword(input.newPassword)
   const db = await getDb()
   return db.transaction(async (tx) => {
     // Locks in the role change's order (user row, then sessions), so the two never deadlock.
-    const [user] = await tx.update(users).set({ passwordHash, updatedAt: new Date(nowMs) }).where(eq(users.id, input.user.id)).returning()
+    if (!(await lockUser(tx, input.user.id))) return null
     // This session, locked and read again: a refresh of it that ran while the new password was
     // being hashed has committed, so its token is the one retired below (no fork of the family),
     // and the cut-off is later than the access token it issued (its lastUsedAt).
     const [session] = await tx.select().from(sessions).where(eq(sessions.id, input.session.id)).for('update')
-    if (!user || !session || session.revokedAt) throw new ProblemError('ACCESS_TOKEN_REVOKED')
+    if (!session || session.revokedAt) return null
+    const [user] = await tx.update(users).set({ passwordHash, updatedAt: new Date(nowMs) }).where(eq(users.id, input.user.id)).returning()
+    if (!user) return null
     const at = cutoffAfterIssued(nowMs, [session.lastUsedAt])
     const revoked = await markUserSessionsRevoked(tx, user.id, 'password_changed', at, input.client, session.id)
     await recordAudit(tx, {
@@ -41,13 +73,7 @@ export async function changePassword(
       userAgent: input.client.userAgent,
       detail: { otherSessionsRevoked: revoked.length },
     })
-    const previous = session.currentTokenId
-    const tokens = await issueTokens(tx, user, session, at, previous, input.client)
-    if (previous) {
-      // Retired with no sealed successor: a copy of the old token gets no grace replay of these
-      // tokens (lib/auth/refresh.ts answers it 401 within the grace, and as reuse after it).
-      await tx.update(refreshTokens).set({ usedAt: new Date(at), successorId: tokens.refresh.jti, successorSealed: null }).where(eq(refreshTokens.id, previous))
-    }
+    const tokens = await rotate(tx, { user, session, nowMs: at, client: input.client, used: session.currentTokenId, sealWith: null })
     // Tokens issued before `at` die; the new pair was issued at `at` (its jti says so) and lives.
     await denyUserTokensBefore(user.id, at)
     const [current] = await tx.select().from(sessions).where(eq(sessions.id, session.id))

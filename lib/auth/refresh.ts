@@ -4,16 +4,16 @@ import { and, eq } from 'drizzle-orm'
 import { recordAudit, type AuditEntry } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import type { ErrorCode } from '@/lib/shared/error-codes'
-import type { ClientInfo } from '@/lib/http/client-info'
+import type { ClientInfo } from '@/lib/shared/client-info'
 import { getDb, type Tx } from '@/lib/store/db'
 import { refreshTokens, sessions, users, type SessionRow } from '@/lib/store/schema'
 import { checkAccessToken } from './denylist'
 import { sha256 } from '@/lib/ids'
 import { spendLimit } from './limits'
-import { issueTokens, sessionView, type IssuedTokens, type SessionView } from './issue'
+import { openSealedSuccessor, rotate, type IssuedTokens } from './rotation'
+import { sessionView, type SessionView } from './views'
 import { getKeySet } from './keys'
 import { markSessionRevoked, type RevokeReason } from './sessions'
-import { seal, unseal } from './seal'
 import { verifyToken, type AccessClaims, type RefreshClaims } from './tokens'
 
 // The rotation rules of SPEC §4 in one place: the refresh route, the gate's refresh-on-navigation
@@ -79,9 +79,8 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
 
     if (graceReplay) {
       // Idempotent: concurrent tabs and retries get the very same successor (never a fork).
-      const opened = row.successorSealed ? unseal(row.successorSealed, input.refreshToken!, row.id) : null
-      if (!opened) return { ok: false, code: 'REFRESH_TOKEN_INVALID' }
-      const tokens = JSON.parse(opened) as IssuedTokens
+      const tokens = openSealedSuccessor(row, input.refreshToken!)
+      if (!tokens) return { ok: false, code: 'REFRESH_TOKEN_INVALID' }
       return { ok: true, rotated: true, replay: true, tokens, rememberMe: session.rememberMe, session: sessionView(session, tokens.access.exp, tokens.refresh.exp) }
     }
 
@@ -103,15 +102,12 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
       return { ok: false, code: 'RATE_LIMITED', retryAfter: Math.ceil((interval - sinceLast) / 1000) }
     }
 
-    // 8. Rotate: the used token is marked with its successor in this same transaction.
+    // 8. Rotate: the used token is marked with its successor in this same transaction, and the
+    // successor sealed under it for the reuse grace.
     const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, session.userId))
     if (!user) return { ok: false, code: 'SESSION_REVOKED' }
     await recordAudit(tx, { ...audit, event: 'token_refreshed' })
-    const tokens = await issueTokens(tx, user, session, nowMs, row.id, input.client)
-    await tx
-      .update(refreshTokens)
-      .set({ usedAt: new Date(nowMs), successorId: tokens.refresh.jti, successorSealed: seal(JSON.stringify(tokens), input.refreshToken!, row.id) })
-      .where(eq(refreshTokens.id, row.id))
+    const tokens = await rotate(tx, { user, session, nowMs, client: input.client, used: row.id, sealWith: input.refreshToken! })
     return { ok: true, rotated: true, replay: false, tokens, rememberMe: session.rememberMe, session: sessionView(session, tokens.access.exp, tokens.refresh.exp) }
   })
 }

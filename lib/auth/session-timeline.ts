@@ -1,8 +1,10 @@
 import 'server-only'
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm'
-import { TIMELINE_EVENTS, type TimelineEntry, type TimelineEventName } from '@/lib/shared/api-types'
+import { TIMELINE_EVENTS, type SessionTimelineResponse, type TimelineEntry, type TimelineEventName } from '@/lib/shared/api-types'
+import { fail, type Outcome } from '@/lib/shared/outcome'
 import { getDb } from '@/lib/store/db'
 import { auditEvents, sessions } from '@/lib/store/schema'
+import type { AccessClaims } from './tokens'
 
 // SPEC §9 "a timeline of this session's refreshes", read back from the audit trail (§8): one entry
 // per sign-in, rotation and password change, plus the network/browser flags of §5.
@@ -11,6 +13,12 @@ import { auditEvents, sessions } from '@/lib/store/schema'
 const ISSUING: ReadonlySet<string> = new Set(['login_succeeded', 'token_refreshed', 'password_changed'])
 
 export const TIMELINE_LENGTH = 20
+
+/** GET /api/auth/session/timeline: the caller's current session (the access token's `sid`), never another. */
+export async function readSessionTimeline(input: { caller: AccessClaims }): Promise<Outcome<SessionTimelineResponse>> {
+  const events = await getSessionTimeline(input.caller.sub, input.caller.sid)
+  return events ? { ok: true, events } : fail('ACCESS_TOKEN_REVOKED')
+}
 
 /**
  * The newest entries of one session, newest first, or null when the session is not a live one of

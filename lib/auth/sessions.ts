@@ -1,20 +1,23 @@
 import 'server-only'
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
-import type { DeviceSession } from '@/lib/shared/api-types'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
-import type { ClientInfo } from '@/lib/http/client-info'
-import { ProblemError } from '@/lib/http/errors'
+import { isId, newUuidV7 } from '@/lib/ids'
+import type { DeviceSession, SessionResponse } from '@/lib/shared/api-types'
+import type { ClientInfo } from '@/lib/shared/client-info'
+import { fail, type Outcome } from '@/lib/shared/outcome'
 import { getDb, type Db, type Tx } from '@/lib/store/db'
 import { refreshTokens, sessions, users, type SessionRow, type UserRow } from '@/lib/store/schema'
+import type { AccessClaims } from './tokens'
 import { denySession } from './denylist'
-import { newUuidV7 } from '@/lib/ids'
-import { issueTokens, type IssuedTokens } from './issue'
+import { startFamily, type IssuedTokens } from './rotation'
+import { findUserById } from './users'
+import { sessionView, userView } from './views'
 
 export type StartSessionInput = { user: UserRow; rememberMe: boolean; deviceId: string; client: ClientInfo; transport: 'cookie' | 'bearer' }
 
-/** Sign-in: a new session (one refresh-token family on one device) and its first token pair. */
-export async function startSession(input: StartSessionInput, nowMs: number, db?: Db): Promise<{ session: SessionRow; tokens: IssuedTokens }> {
+/** Sign-in: a new session (one refresh-token family on one device) and its first token pair; null if the user is gone. */
+export async function startSession(input: StartSessionInput, nowMs: number, db?: Db): Promise<{ session: SessionRow; tokens: IssuedTokens } | null> {
   const { ttl } = getConfig()
   const at = new Date(nowMs)
   const maxAge = input.rememberMe ? ttl.sessionMaxAge : ttl.browserSessionMaxAge
@@ -24,7 +27,7 @@ export async function startSession(input: StartSessionInput, nowMs: number, db?:
     // then sees (and marks stale) its session. A role read before the transaction could be one a
     // concurrent change already replaced, on a token issued after its stale cut-off.
     const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, input.user.id)).for('share')
-    if (!user) throw new ProblemError('INVALID_CREDENTIALS', 'The email or password is wrong.')
+    if (!user) return null
     const [session] = await tx
       .insert(sessions)
       .values({
@@ -43,7 +46,7 @@ export async function startSession(input: StartSessionInput, nowMs: number, db?:
       .returning()
     const who = { at, userId: user.id, sessionId: session!.id, ip: input.client.ip, userAgent: input.client.userAgent }
     await recordAudit(tx, { ...who, event: 'login_succeeded', detail: { rememberMe: input.rememberMe, transport: input.transport, deviceLabel: input.client.deviceLabel } })
-    const tokens = await issueTokens(tx, user, session!, nowMs, null, input.client)
+    const tokens = await startFamily(tx, { user, session: session!, nowMs, client: input.client })
     return { session: { ...session!, currentTokenId: tokens.refresh.jti }, tokens }
   })
 }
@@ -73,12 +76,6 @@ async function recordRevocation(tx: Tx, session: Pick<SessionRow, 'id' | 'userId
   return true
 }
 
-/** Revokes one session: the database row and the denylist entry commit together, or neither does. */
-export async function revokeSession(session: Pick<SessionRow, 'id' | 'userId'>, reason: RevokeReason, nowMs: number, actor: Actor = {}): Promise<boolean> {
-  const db = await getDb()
-  return db.transaction((tx) => markSessionRevoked(tx, session, reason, nowMs, actor))
-}
-
 export async function findSession(sessionId: string, db?: Db): Promise<SessionRow | null> {
   const [session] = await (db ?? (await getDb())).select().from(sessions).where(eq(sessions.id, sessionId)).limit(1)
   return session ?? null
@@ -98,27 +95,47 @@ export async function currentRefreshExpiry(sessionId: string): Promise<{ session
   return { session: row.session, refreshExp: Math.floor(expiresAt.getTime() / 1000) }
 }
 
-export type SessionListItem = DeviceSession
+/** GET /api/auth/session: who is signed in, and this session's times. */
+export async function readSession(input: { caller: AccessClaims }): Promise<Outcome<SessionResponse>> {
+  const [user, current] = await Promise.all([findUserById(input.caller.sub), currentRefreshExpiry(input.caller.sid)])
+  if (!user || !current || current.session.revokedAt) return fail('ACCESS_TOKEN_REVOKED')
+  return { ok: true, user: userView(user), session: sessionView(current.session, input.caller.exp, current.refreshExp) }
+}
 
-/** The user's live sessions (not revoked, not past their absolute end), most recently used first. */
-export async function listUserSessions(userId: string, currentSessionId: string, nowMs: number): Promise<SessionListItem[]> {
+/** The caller's live sessions (not revoked, not past their absolute end), most recently used first. */
+export async function listSessions(input: { caller: AccessClaims }, nowMs: number): Promise<Outcome<{ sessions: DeviceSession[] }>> {
   const db = await getDb()
   const rows = await db
     .select()
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date(nowMs))))
+    .where(and(eq(sessions.userId, input.caller.sub), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date(nowMs))))
     .orderBy(desc(sessions.lastUsedAt))
-  return rows.map((row) => ({
-    id: row.id,
-    current: row.id === currentSessionId,
-    deviceLabel: row.deviceLabel,
-    ip: row.ip,
-    userAgent: row.userAgent,
-    createdAt: row.createdAt.toISOString(),
-    lastUsedAt: row.lastUsedAt.toISOString(),
-    expiresAt: row.expiresAt.toISOString(),
-    flags: row.flags,
-  }))
+  return {
+    ok: true,
+    sessions: rows.map((row) => ({
+      id: row.id,
+      current: row.id === input.caller.sid,
+      deviceLabel: row.deviceLabel,
+      ip: row.ip,
+      userAgent: row.userAgent,
+      createdAt: row.createdAt.toISOString(),
+      lastUsedAt: row.lastUsedAt.toISOString(),
+      expiresAt: row.expiresAt.toISOString(),
+      flags: row.flags,
+    })),
+  }
+}
+
+/**
+ * DELETE /api/auth/sessions/{id}: one of the caller's own sessions ends; the database row and the
+ * denylist entry commit together, or neither does. Anyone else's session is NOT_FOUND, never FORBIDDEN.
+ */
+export async function revokeSession(input: { caller: AccessClaims; sessionId: string; client: ClientInfo }, nowMs: number): Promise<Outcome<{ revoked: true; current: boolean }>> {
+  const session = isId(input.sessionId) ? await findSession(input.sessionId) : null
+  if (!session || session.userId !== input.caller.sub || session.revokedAt) return fail('NOT_FOUND', { detail: 'No such session.' })
+  const db = await getDb()
+  await db.transaction((tx) => markSessionRevoked(tx, session, 'user', nowMs, input.client))
+  return { ok: true, revoked: true, current: session.id === input.caller.sid }
 }
 
 /**
@@ -147,10 +164,12 @@ export async function markUserSessionsRevoked(tx: Tx, userId: string, reason: Re
 }
 
 /** "Sign out other devices" (SPEC §7): every own session but the caller's. */
-export async function revokeOtherSessions(userId: string, keepSessionId: string, nowMs: number, actor: Actor): Promise<number> {
+export async function revokeOtherSessions(input: { caller: AccessClaims; client: ClientInfo }, nowMs: number): Promise<Outcome<{ revoked: number }>> {
+  const { sub: userId, sid } = input.caller
   const db = await getDb()
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     await lockUser(tx, userId)
-    return (await markUserSessionsRevoked(tx, userId, 'others_signed_out', nowMs, actor, keepSessionId)).length
+    return markUserSessionsRevoked(tx, userId, 'others_signed_out', nowMs, input.client, sid)
   })
+  return { ok: true, revoked: revoked.length }
 }

@@ -1,18 +1,13 @@
 import 'server-only'
 import { eq, sql } from 'drizzle-orm'
-import { recordAudit } from '@/lib/audit'
-import { getConfig } from '@/lib/config'
+import type { MeResponse } from '@/lib/shared/api-types'
+import { fail, type Outcome } from '@/lib/shared/outcome'
 import { getDb, type Db } from '@/lib/store/db'
 import { users, type UserRow } from '@/lib/store/schema'
-import { newUuidV7 } from '@/lib/ids'
-import { hashPassword } from './passwords'
-import { permissionsFor } from './rbac'
+import type { AccessClaims } from './tokens'
+import { userView } from './views'
 
-export type UserView = { id: string; email: string; name: string | null; role: string; permissions: string[] }
-
-export function userView(user: Pick<UserRow, 'id' | 'email' | 'name' | 'role'>): UserView {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, permissions: permissionsFor(user.role) }
-}
+export { userView, type UserView } from './views'
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
@@ -28,23 +23,9 @@ export async function findUserById(id: string, db?: Db): Promise<UserRow | null>
   return user ?? null
 }
 
-export type RegisterInput = { email: string; password: string; name?: string | null; ip?: string | null; userAgent?: string | null }
-
-/** Creates the account; `null` when the email is taken. Emails in AUTH_ADMIN_EMAILS become admin. */
-export async function registerUser(input: RegisterInput, nowMs: number, db?: Db): Promise<UserRow | null> {
-  const database = db ?? (await getDb())
-  const email = normalizeEmail(input.email)
-  const role = getConfig().adminEmails.includes(email) ? 'admin' : 'user'
-  const passwordHash = await hashPassword(input.password)
-  const at = new Date(nowMs)
-  return database.transaction(async (tx) => {
-    const [user] = await tx
-      .insert(users)
-      .values({ id: newUuidV7(nowMs), email, name: input.name ?? null, passwordHash, role, createdAt: at, updatedAt: at })
-      .onConflictDoNothing()
-      .returning()
-    if (!user) return null
-    await recordAudit(tx, { event: 'register', at, userId: user.id, ip: input.ip, userAgent: input.userAgent, detail: { role } })
-    return user
-  })
+/** GET /api/me: the user and the access token's claims (needs `profile:read`). */
+export async function readMe(input: { caller: AccessClaims }): Promise<Outcome<MeResponse>> {
+  const user = await findUserById(input.caller.sub)
+  if (!user) return fail('ACCESS_TOKEN_REVOKED')
+  return { ok: true, user: userView(user), claims: input.caller }
 }

@@ -2,20 +2,14 @@ import { isIP } from 'node:net'
 import ipaddr from 'ipaddr.js'
 import { getConfig } from '@/lib/config'
 import { sha256 } from '@/lib/ids'
+import type { ClientInfo } from '@/lib/shared/client-info'
 
 /** Set by lib/http/peer-address.ts on every request: the socket's address, never the client's word. */
 export const PEER_HEADER = 'x-njjwt-peer-address'
 /** Set alongside: `https` when the socket itself is TLS, else `http`. */
 export const PEER_PROTO_HEADER = 'x-njjwt-peer-proto'
 
-export type ClientInfo = {
-  ip: string | null
-  /** What per-address limits count by: the IPv4 address, or the IPv6 /64 (see addressBucket). */
-  network: string
-  userAgent: string | null
-  fingerprint: string
-  deviceLabel: string
-}
+export type { ClientInfo }
 
 /**
  * Who is asking (SPEC §5). Client IP: on Vercel the platform's own header (Vercel overwrites it,

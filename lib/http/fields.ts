@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isId } from '@/lib/ids'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_TOO_LONG, PASSWORD_TOO_SHORT } from '@/lib/shared/password-policy'
 
 // Request fields we validate at the edge (zod), shared by the route handlers.
 
@@ -15,3 +16,6 @@ export const printable = z
   .string()
   .normalize('NFC')
   .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]*$/u, 'Use visible characters only (no control, formatting or invisible characters)')
+
+/** A new password (SPEC §7): the one policy the forms show too (lib/shared/password-policy.ts). */
+export const newPassword = z.string().min(PASSWORD_MIN_LENGTH, PASSWORD_TOO_SHORT).max(PASSWORD_MAX_LENGTH, PASSWORD_TOO_LONG)

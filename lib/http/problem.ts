@@ -1,6 +1,5 @@
 import { requestOrigin } from '@/lib/http/origin'
-import { HashingBusyError } from '@/lib/auth/passwords'
-import { KvUnavailableError } from '@/lib/store/kv'
+import { KvUnavailableError } from '@/lib/store/errors'
 import { ERRORS, errorTypeUrl, type ErrorCode, type FieldErrors } from '@/lib/shared/error-codes'
 import { ProblemError } from './errors'
 
@@ -39,10 +38,6 @@ export function errorToResponse(error: unknown, request: Request): Response {
   const origin = requestOrigin(request)
   if (error instanceof ProblemError) {
     return problemResponse(error.code, { detail: error.detail, ...error.extra, origin })
-  }
-  if (HashingBusyError.is(error)) {
-    // Too many password checks in flight in this process: a fast "busy", never a long queue.
-    return problemResponse('SERVICE_UNAVAILABLE', { origin, detail: 'The server is busy checking passwords. Try again in a moment.', retryAfter: error.retryAfter })
   }
   if (KvUnavailableError.is(error)) {
     console.warn(`[${request.method} ${new URL(request.url).pathname}] ${error.message}`)

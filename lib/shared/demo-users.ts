@@ -1,4 +1,4 @@
-// The demo accounts of the embedded default (SPEC §7): seeded by lib/store/seed.ts, shown on the
+// The demo accounts of the embedded default (SPEC §7): seeded by lib/auth/demo-accounts.ts (from instrumentation.ts), shown on the
 // sign-in page, used by the e2e tests. Seeded into a real database only with SEED_DEMO_USERS=1.
 
 export type DemoUser = { email: string; password: string; name: string; role: 'admin' | 'user' }

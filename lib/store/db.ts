@@ -1,13 +1,11 @@
 import 'server-only'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { getConfig } from '@/lib/config'
 import * as schema from './schema'
+import type { Db, DbHandle } from './types'
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
-export type DbHandle = { db: Db; close(): Promise<void> }
+export type { Db, DbHandle, Tx } from './types'
 
 const MIGRATIONS = path.join(process.cwd(), 'drizzle')
 
@@ -52,11 +50,7 @@ const globalDb = globalThis as { __njjwtDb?: Promise<DbHandle> }
 
 /** The process-wide database; PGlite must have exactly one instance per data directory. */
 export function getDb(): Promise<Db> {
-  globalDb.__njjwtDb ??= openDatabase().then(async (handle) => {
-    const { seedDemoUsers } = await import('./seed')
-    if (getConfig().seedDemoUsers) await seedDemoUsers(handle.db)
-    return handle
-  })
+  globalDb.__njjwtDb ??= openDatabase()
   // A failed start (database down) is retried by the next request, not cached forever.
   globalDb.__njjwtDb.catch(() => {
     globalDb.__njjwtDb = undefined

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from './kv'
+import type { KeyValueStore } from './types'
 
 type Entry = { value: string; expiresAt: number }
 

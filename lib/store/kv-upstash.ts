@@ -1,5 +1,6 @@
 import { Redis } from '@upstash/redis'
-import { KvUnavailableError, type KeyValueStore } from './kv'
+import { KvUnavailableError } from './errors'
+import type { KeyValueStore } from './types'
 
 /** Redis over Upstash's REST protocol (Vercel KV, Upstash, or the test bridge to a real Redis). */
 export function createUpstashKv(options: { url: string; token: string }): KeyValueStore {

@@ -1,4 +1,4 @@
-import type { RateLimiter } from './rate-limit'
+import type { RateLimiter } from './types'
 
 type Counter = { window: number; count: number; endsAt: number }
 

@@ -1,7 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit'
 import { Redis } from '@upstash/redis'
-import { KvUnavailableError } from './kv'
-import type { RateLimiter, RateLimitRule } from './rate-limit'
+import { KvUnavailableError } from './errors'
+import type { RateLimiter, RateLimitRule } from './types'
 
 /**
  * @upstash/ratelimit's fixedWindow (one Lua script, atomic across server instances).

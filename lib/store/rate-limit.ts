@@ -1,28 +1,9 @@
 import { getConfig } from '@/lib/config'
 import { createMemoryRateLimiter } from './rate-limit-memory'
 import { createUpstashRateLimiter } from './rate-limit-upstash'
+import type { RateLimiter } from './types'
 
-/** `limit` requests per `windowSeconds` (SPEC §4.7, §7 rate limits). */
-export type RateLimitRule = { limit: number; windowSeconds: number }
-
-export type RateLimitResult = {
-  ok: boolean
-  remaining: number
-  /** Whole seconds until the window ends: ≥ 1 when !ok (for `Retry-After`), 0 when ok. */
-  retryAfterSeconds: number
-}
-
-/**
- * Fixed windows aligned to the epoch (window n covers [n·w, (n+1)·w)), the semantics of
- * @upstash/ratelimit's fixedWindow, so memory and Redis pass one contract suite
- * (tests/rate-limit.contract.test.ts). Every call counts, allowed or not. A key is
- * counted per rule: the same key under two rules has two counters.
- */
-export interface RateLimiter {
-  limit(key: string, rule: RateLimitRule): Promise<RateLimitResult>
-  /** Forgets the key's count in the current window (after a successful login, say). */
-  reset(key: string, rule: RateLimitRule): Promise<void>
-}
+export type { RateLimiter, RateLimitResult, RateLimitRule } from './types'
 
 const globalLimiter = globalThis as { __njjwtRateLimiter?: RateLimiter }
 

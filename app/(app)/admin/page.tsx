@@ -3,6 +3,7 @@ import { forbidden, redirect } from 'next/navigation'
 import { AuditLog } from '@/components/admin/audit-log'
 import { UsersTable } from '@/components/admin/users-table'
 import { getCurrentUser } from '@/lib/auth/current-user'
+import { pageAccessToken } from '@/lib/http/auth-edge'
 import { hasPermission } from '@/lib/auth/rbac'
 
 export const metadata: Metadata = { title: 'Admin' }
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: 'Admin' }
 export default async function AdminPage() {
   // The gate already sends non-admins to the 403 page; this is the authoritative check
   // (CVE-2025-29927: never rely on the gate alone).
-  const current = await getCurrentUser()
+  const current = await getCurrentUser(await pageAccessToken())
   if (!current) redirect(`/login?next=${encodeURIComponent('/admin')}`)
   const { user } = current
   if (!hasPermission(user, 'users:read')) forbidden()

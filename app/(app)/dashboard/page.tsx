@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { redirect } from 'next/navigation'
 import { getCurrentUser } from '@/lib/auth/current-user'
+import { pageAccessToken } from '@/lib/http/auth-edge'
 import { getSessionTimeline } from '@/lib/auth/session-timeline'
 import { getConfig } from '@/lib/config'
 import { ClaimsList, isoTime } from '@/components/session/claims-list'
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: 'Dashboard' }
 
 export default async function DashboardPage() {
   // Verified again here, whatever the gate decided (CVE-2025-29927).
-  const current = await getCurrentUser()
+  const current = await getCurrentUser(await pageAccessToken())
   if (!current) redirect(`/login?next=${encodeURIComponent('/dashboard')}`)
   const { user, claims } = current
   const expiresAt = isoTime(claims.exp)

@@ -1,14 +1,14 @@
-import { requirePermission } from '@/lib/auth/current-user'
-import { findUserById, userView } from '@/lib/auth/users'
-import { ProblemError } from '@/lib/http/errors'
-import { jsonResponse, route } from '@/lib/http/problem'
+import { authenticate } from '@/lib/auth/access'
+import { readMe } from '@/lib/auth/users'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
 
 export const GET = route(async (request) => {
-  const { claims } = await requirePermission(request, 'profile:read')
-  const user = await findUserById(claims.sub)
-  if (!user) throw new ProblemError('ACCESS_TOKEN_REVOKED')
-  return jsonResponse({ user: userView(user), claims })
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now(), 'profile:read')
+  if (!caller.ok) return failureResponse(auth, caller)
+  return answer(auth, await readMe({ caller: caller.claims }), ({ user, claims }) => ({ user, claims }))
 })
 
 const notAllowed = onlyAllow('GET')

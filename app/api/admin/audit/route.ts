@@ -1,11 +1,12 @@
 import { z } from 'zod'
+import { authenticate } from '@/lib/auth/access'
 import { listAudit } from '@/lib/auth/admin'
-import { AUDIT_EVENTS } from '@/lib/audit'
-import { requirePermission } from '@/lib/auth/current-user'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { idSchema } from '@/lib/http/fields'
-import { jsonResponse, route } from '@/lib/http/problem'
-import { readQuery } from '@/lib/http/query'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
+import { readQuery } from '@/lib/http/query'
+import { AUDIT_EVENTS } from '@/lib/shared/audit-events'
 
 const Query = z.object({
   userId: idSchema.optional(),
@@ -17,8 +18,11 @@ const Query = z.object({
 })
 
 export const GET = route(async (request) => {
-  await requirePermission(request, 'audit:read')
-  return jsonResponse(await listAudit(readQuery(request, Query)))
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now(), 'audit:read')
+  if (!caller.ok) return failureResponse(auth, caller)
+  const outcome = await listAudit({ caller: caller.claims, ...readQuery(request, Query) })
+  return answer(auth, outcome, ({ items, nextCursor }) => ({ items, nextCursor }))
 })
 
 const notAllowed = onlyAllow('GET')

@@ -1,10 +1,11 @@
 import { z } from 'zod'
+import { authenticate } from '@/lib/auth/access'
 import { listUsers } from '@/lib/auth/admin'
-import { requirePermission } from '@/lib/auth/current-user'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { idSchema } from '@/lib/http/fields'
-import { jsonResponse, route } from '@/lib/http/problem'
-import { readQuery } from '@/lib/http/query'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
+import { readQuery } from '@/lib/http/query'
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -12,8 +13,11 @@ const Query = z.object({
 })
 
 export const GET = route(async (request) => {
-  await requirePermission(request, 'users:read')
-  return jsonResponse(await listUsers(readQuery(request, Query)))
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now(), 'users:read')
+  if (!caller.ok) return failureResponse(auth, caller)
+  const outcome = await listUsers({ caller: caller.claims, ...readQuery(request, Query) })
+  return answer(auth, outcome, ({ users, nextCursor }) => ({ users, nextCursor }))
 })
 
 const notAllowed = onlyAllow('GET')

@@ -1,43 +1,25 @@
 import { z } from 'zod'
-import { requireAuthForChange } from '@/lib/auth/current-user'
-import { sessionView } from '@/lib/auth/issue'
-import { guardPasswordAttempt } from '@/lib/auth/limits'
+import { authenticate } from '@/lib/auth/access'
 import { changePassword } from '@/lib/auth/password-change'
-import { verifyPassword } from '@/lib/auth/passwords'
-import { tokensResponse } from '@/lib/auth/respond'
-import { findSession } from '@/lib/auth/sessions'
-import { findUserById, userView } from '@/lib/auth/users'
+import { credential, failureResponse, readAuthRequest, sessionResponse } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
-import { readClientInfo } from '@/lib/http/client-info'
-import { ProblemError } from '@/lib/http/errors'
-import { route } from '@/lib/http/problem'
+import { newPassword } from '@/lib/http/fields'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
 
 const PasswordBody = z.object({
   currentPassword: z.string().min(1, 'Enter your current password').max(256),
-  newPassword: z.string().min(10, 'Use at least 10 characters').max(256, 'Use at most 256 characters'),
+  newPassword,
 })
 
 export const POST = route(async (request) => {
-  const { claims, transport } = await requireAuthForChange(request)
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now())
+  if (!caller.ok) return failureResponse(auth, caller)
   const body = await readJson(request, PasswordBody)
-  const client = readClientInfo(request.headers)
-  const [user, session] = await Promise.all([findUserById(claims.sub), findSession(claims.sid)])
-  if (!user || !session || session.revokedAt) throw new ProblemError('ACCESS_TOKEN_REVOKED')
-  // Guessing the current password is guessing a password: same budget as sign-in failures.
-  const attempt = await guardPasswordAttempt(user.email, client, user.id)
-  if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
-    // 400, not 401: a wrong current password must not look like a dead session to the client.
-    throw new ProblemError('VALIDATION_FAILED', 'The current password is wrong.', { errors: { currentPassword: ['The current password is wrong'] } })
-  }
-  await attempt.succeeded()
-  const now = Date.now()
-  const result = await changePassword({ user, session, newPassword: body.newPassword, client }, now)
-  return tokensResponse(
-    request,
-    { user: userView(user), session: sessionView(result.session, result.tokens.access.exp, result.tokens.refresh.exp) },
-    { transport, tokens: result.tokens, rememberMe: result.session.rememberMe, deviceId: result.session.deviceId, nowMs: now },
-  )
+  const outcome = await changePassword({ caller: caller.claims, ...body, client: auth.client }, Date.now())
+  if (!outcome.ok) return failureResponse(auth, outcome)
+  return sessionResponse(auth, { user: outcome.user, session: outcome.session }, outcome)
 })
 
 const notAllowed = onlyAllow('POST')

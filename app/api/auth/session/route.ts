@@ -1,16 +1,14 @@
-import { requireAuth } from '@/lib/auth/current-user'
-import { sessionView } from '@/lib/auth/issue'
-import { currentRefreshExpiry } from '@/lib/auth/sessions'
-import { findUserById, userView } from '@/lib/auth/users'
-import { ProblemError } from '@/lib/http/errors'
-import { jsonResponse, route } from '@/lib/http/problem'
+import { authenticate } from '@/lib/auth/access'
+import { readSession } from '@/lib/auth/sessions'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
 
 export const GET = route(async (request) => {
-  const { claims } = await requireAuth(request)
-  const [user, current] = await Promise.all([findUserById(claims.sub), currentRefreshExpiry(claims.sid)])
-  if (!user || !current || current.session.revokedAt) throw new ProblemError('ACCESS_TOKEN_REVOKED')
-  return jsonResponse({ user: userView(user), session: sessionView(current.session, claims.exp, current.refreshExp) })
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now())
+  if (!caller.ok) return failureResponse(auth, caller)
+  return answer(auth, await readSession({ caller: caller.claims }), ({ user, session }) => ({ user, session }))
 })
 
 const notAllowed = onlyAllow('GET')

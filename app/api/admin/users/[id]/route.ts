@@ -1,20 +1,22 @@
 import { z } from 'zod'
-import { changeUserRole } from '@/lib/auth/admin'
-import { requireAuthForChange } from '@/lib/auth/current-user'
+import { authenticate } from '@/lib/auth/access'
+import { changeRole } from '@/lib/auth/admin'
 import { ROLES } from '@/lib/auth/rbac'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
-import { readClientInfo } from '@/lib/http/client-info'
-import { jsonResponse, route } from '@/lib/http/problem'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
 
 const RoleBody = z.object({ role: z.enum(ROLES) })
 type Context = { params: Promise<{ id: string }> }
 
 export const PATCH = route<Context>(async (request, { params }) => {
-  const { claims } = await requireAuthForChange(request, 'users:write')
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now(), 'users:write')
+  if (!caller.ok) return failureResponse(auth, caller)
   const { role } = await readJson(request, RoleBody)
-  const user = await changeUserRole({ userId: claims.sub, client: readClientInfo(request.headers) }, (await params).id, role, Date.now())
-  return jsonResponse({ user })
+  const outcome = await changeRole({ caller: caller.claims, userId: (await params).id, role, client: auth.client }, Date.now())
+  return answer(auth, outcome, ({ user }) => ({ user }))
 })
 
 const notAllowed = onlyAllow('PATCH')

@@ -1,15 +1,15 @@
-import { requireAuth } from '@/lib/auth/current-user'
-import { getSessionTimeline } from '@/lib/auth/session-timeline'
-import { ProblemError } from '@/lib/http/errors'
-import { jsonResponse, route } from '@/lib/http/problem'
+import { authenticate } from '@/lib/auth/access'
+import { readSessionTimeline } from '@/lib/auth/session-timeline'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
 
 // SPEC §9 token timeline: the caller's current session (the access token's `sid`), never another.
 export const GET = route(async (request) => {
-  const { claims } = await requireAuth(request)
-  const events = await getSessionTimeline(claims.sub, claims.sid)
-  if (!events) throw new ProblemError('ACCESS_TOKEN_REVOKED')
-  return jsonResponse({ events })
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now())
+  if (!caller.ok) return failureResponse(auth, caller)
+  return answer(auth, await readSessionTimeline({ caller: caller.claims }), ({ events }) => ({ events }))
 })
 
 const notAllowed = onlyAllow('GET')

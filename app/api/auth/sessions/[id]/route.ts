@@ -1,21 +1,18 @@
-import { requireAuthForChange } from '@/lib/auth/current-user'
-import { findSession, revokeSession } from '@/lib/auth/sessions'
-import { readClientInfo } from '@/lib/http/client-info'
-import { ProblemError } from '@/lib/http/errors'
-import { isId } from '@/lib/ids'
-import { jsonResponse, route } from '@/lib/http/problem'
+import { authenticate } from '@/lib/auth/access'
+import { revokeSession } from '@/lib/auth/sessions'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
 
 type Context = { params: Promise<{ id: string }> }
 
 /** Revokes one of the caller's own sessions. Anyone else's is "not found", never "forbidden". */
 export const DELETE = route<Context>(async (request, { params }) => {
-  const { claims } = await requireAuthForChange(request)
-  const { id } = await params
-  const session = isId(id) ? await findSession(id) : null
-  if (!session || session.userId !== claims.sub || session.revokedAt) throw new ProblemError('NOT_FOUND', 'No such session.')
-  await revokeSession(session, 'user', Date.now(), readClientInfo(request.headers))
-  return jsonResponse({ revoked: true, current: session.id === claims.sid })
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now())
+  if (!caller.ok) return failureResponse(auth, caller)
+  const outcome = await revokeSession({ caller: caller.claims, sessionId: (await params).id, client: auth.client }, Date.now())
+  return answer(auth, outcome, ({ revoked, current }) => ({ revoked, current }))
 })
 
 const notAllowed = onlyAllow('DELETE')

@@ -1,13 +1,14 @@
-import { requireAuthForChange } from '@/lib/auth/current-user'
+import { authenticate } from '@/lib/auth/access'
 import { revokeOtherSessions } from '@/lib/auth/sessions'
-import { readClientInfo } from '@/lib/http/client-info'
-import { jsonResponse, route } from '@/lib/http/problem'
+import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { onlyAllow } from '@/lib/http/methods'
+import { route } from '@/lib/http/problem'
 
 export const POST = route(async (request) => {
-  const { claims } = await requireAuthForChange(request)
-  const revoked = await revokeOtherSessions(claims.sub, claims.sid, Date.now(), readClientInfo(request.headers))
-  return jsonResponse({ revoked })
+  const auth = readAuthRequest(request)
+  const caller = await authenticate(credential(auth), Date.now())
+  if (!caller.ok) return failureResponse(auth, caller)
+  return answer(auth, await revokeOtherSessions({ caller: caller.claims, client: auth.client }, Date.now()), ({ revoked }) => ({ revoked }))
 })
 
 const notAllowed = onlyAllow('POST')

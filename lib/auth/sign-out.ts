@@ -1,7 +1,8 @@
 import 'server-only'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
-import type { ClientInfo } from '@/lib/http/client-info'
+import type { ClientInfo } from '@/lib/shared/client-info'
+import type { Outcome } from '@/lib/shared/outcome'
 import { getDb } from '@/lib/store/db'
 import { denyAccessToken } from './denylist'
 import { getKeySet } from './keys'
@@ -9,21 +10,21 @@ import { findSession, markSessionRevoked } from './sessions'
 import { verifyToken, type TokenType } from './tokens'
 
 /**
- * SPEC §6: logout denies the access token's jti and revokes its session. Either token identifies
+ * POST /api/auth/logout (SPEC §6): denies the access token's jti and revokes its session. Either token identifies
  * the session; an expired one still does (its signature is what counts), a forged one never.
  * The denylist entries are written inside the transaction, last: a KV that refuses them rolls the
  * revocation back and the caller gets 503, never a 200 for a session whose tokens still pass.
  */
-export async function logout(input: { accessToken?: string; refreshToken?: string; client: ClientInfo }, nowMs: number): Promise<void> {
+export async function signOut(input: { accessToken?: string; refreshToken?: string; client: ClientInfo }, nowMs: number): Promise<Outcome<{ loggedOut: true }>> {
   const access = await identify('access', input.accessToken, nowMs)
   const refresh = await identify('refresh', input.refreshToken, nowMs)
   const sid = access?.sid ?? refresh?.sid
   const sub = access?.sub ?? refresh?.sub
-  if (!sid || !sub) return
+  if (!sid || !sub) return DONE
   const session = await findSession(sid)
   if (!session || session.userId !== sub) {
     if (access) await denyAccessToken(access, nowMs)
-    return
+    return DONE
   }
   const db = await getDb()
   await db.transaction(async (tx) => {
@@ -35,7 +36,11 @@ export async function logout(input: { accessToken?: string; refreshToken?: strin
       await denyAccessToken(access, nowMs)
     }
   })
+  return DONE
 }
+
+// Idempotent: whatever was left of the session has ended, or there was none (SPEC §7).
+const DONE = { ok: true, loggedOut: true } as const
 
 async function identify<T extends TokenType>(type: T, token: string | undefined, nowMs: number) {
   if (!token) return null

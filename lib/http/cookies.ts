@@ -1,17 +1,20 @@
+import { RequestCookies } from 'next/dist/server/web/spec-extension/cookies'
+
 // Cookie names and attributes (SPEC §3). HttpOnly, SameSite=Lax, Path=/ for all: the gate must see
 // the refresh token during a page navigation (docs/decisions/003). `__Host-` and Secure everywhere
-// except plain-http localhost, where browsers would drop Secure cookies.
+// except plain-http localhost, where browsers would drop Secure cookies. Parsed with Next's own
+// RequestCookies, the parser the gate's `request.cookies` uses, so both read the same cookie.
 
-type CookieJarReader = { get(name: string): { value: string } | undefined }
-export type CookieToSet = { name: string; value: string; options: CookieOptions }
 export type CookieOptions = { httpOnly: true; secure: boolean; sameSite: 'lax'; path: '/'; maxAge?: number }
+export type CookieToSet = { name: string; value: string; options: CookieOptions }
+export type AuthCookies = { access?: string; refresh?: string; device?: string }
 
 const DEVICE_MAX_AGE = 400 * 86400 // the longest Chrome keeps a cookie
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
-export function isSecureContext(url: string): boolean {
-  const { protocol, hostname } = new URL(url)
+export function isSecureContext(origin: string): boolean {
+  const { protocol, hostname } = new URL(origin)
   return !(protocol === 'http:' && (LOOPBACK.has(hostname) || hostname.endsWith('.localhost')))
 }
 
@@ -20,7 +23,9 @@ export function cookieNames(secure: boolean) {
   return { access: `${prefix}at`, refresh: `${prefix}rt`, device: `${prefix}did` }
 }
 
-export function readAuthCookies(jar: CookieJarReader, secure: boolean) {
+/** The auth cookies of a request (a Cookie header, or a jar Next already parsed). */
+export function readAuthCookies(source: Headers | Pick<RequestCookies, 'get'>, secure: boolean): AuthCookies {
+  const jar = source instanceof Headers ? new RequestCookies(source) : source
   const names = cookieNames(secure)
   return { access: jar.get(names.access)?.value, refresh: jar.get(names.refresh)?.value, device: jar.get(names.device)?.value }
 }
@@ -54,9 +59,14 @@ export function clearedSessionCookies(secure: boolean): CookieToSet[] {
   return [names.access, names.refresh].map((name) => ({ name, value: '', options: options(secure, 0) }))
 }
 
-export function serializeCookie({ name, value, options: o }: CookieToSet): string {
+function serializeCookie({ name, value, options: o }: CookieToSet): string {
   const parts = [`${name}=${value}`, `Path=${o.path}`, 'HttpOnly', 'SameSite=Lax']
   if (o.secure) parts.push('Secure')
   if (o.maxAge !== undefined) parts.push(`Max-Age=${o.maxAge}`)
   return parts.join('; ')
+}
+
+/** Adds a Set-Cookie line for each cookie to `headers`. */
+export function writeCookies(headers: Headers, cookies: CookieToSet[]): void {
+  for (const cookie of cookies) headers.append('Set-Cookie', serializeCookie(cookie))
 }

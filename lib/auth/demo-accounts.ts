@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
-import { hashPassword } from '@/lib/auth/passwords'
 import { newUuidV7 } from '@/lib/ids'
 import { DEMO_USERS } from '@/lib/shared/demo-users'
-import type { Db } from './db'
-import { users } from './schema'
+import type { Db } from '@/lib/store/db'
+import { users } from '@/lib/store/schema'
+import { hashPassword } from './passwords'
 
 // The demo accounts of the embedded default (SPEC §7); with a real database only when SEED_DEMO_USERS=1.
 
