@@ -153,9 +153,3 @@ export function getConfig(): Config {
   globalConfig.__njjwtConfig ??= loadConfig(process.env)
   return globalConfig.__njjwtConfig
 }
-
-/** Tests only: replace the configuration with one built from process.env plus overrides. */
-export function configureForTests(overrides: Record<string, string | undefined> = {}): Config {
-  globalConfig.__njjwtConfig = loadConfig({ ...process.env, NODE_ENV: 'test', ...overrides })
-  return globalConfig.__njjwtConfig
-}

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { setKvForTests } from '@/lib/store/kv'
+import { setKvForTests } from './support/seams'
 import { createUpstashKv } from '@/lib/store/kv-upstash'
 import { BearerClient, TestClient, dispatch, json, signIn } from './support/client'
 import { createUser, startFakeClock, setupTestApp } from './support/harness'

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { setKvForTests } from '@/lib/store/kv'
+import { setKvForTests } from './support/seams'
 import { auditEvents, sessions, users } from '@/lib/store/schema'
 import { BearerClient, CLI_HEADERS, TestClient, connectingFrom, expectProblem, signIn } from './support/client'
 import { createUser, setupTestApp, startFakeClock } from './support/harness'

@@ -99,8 +99,3 @@ export function getKeySet(): Promise<KeySet> {
   })
   return globalKeys.__njjwtKeys
 }
-
-/** Tests only. */
-export function setKeySetForTests(keys: KeySet | undefined): void {
-  globalKeys.__njjwtKeys = keys ? Promise.resolve(keys) : undefined
-}

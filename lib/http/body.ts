@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { FieldErrors } from '@/lib/shared/error-codes'
 import { ProblemError } from './errors'
 
@@ -32,12 +32,13 @@ export function isJsonContentType(headers: Headers): boolean {
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value)
   if (result.success) return result.data
-  const errors: FieldErrors = {}
-  for (const issue of result.error.issues) {
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'body'
-    ;(errors[field] ??= []).push(issue.message)
-  }
-  throw new ProblemError('VALIDATION_FAILED', 'Some fields are missing or invalid.', { errors })
+  throw new ProblemError('VALIDATION_FAILED', 'Some fields are missing or invalid.', { errors: fieldErrors(result.error, 'body') })
+}
+
+/** zod's per-field messages; problems with the value as a whole go under `whole` (SPEC §7 `errors`). */
+export function fieldErrors(error: z.ZodError, whole: string): FieldErrors {
+  const { formErrors, fieldErrors: byField } = z.flattenError(error)
+  return { ...(byField as FieldErrors), ...(formErrors.length > 0 ? { [whole]: formErrors } : {}) }
 }
 
 async function readBodyText(request: Request): Promise<string> {

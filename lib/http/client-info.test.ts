@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { configureForTests } from '@/lib/config'
+import { configureForTests } from '@/tests/support/seams'
 import { PEER_HEADER, clientIp, deviceLabel } from './client-info'
 
 // SPEC §5: which client address is trusted where (docs/decisions/008).

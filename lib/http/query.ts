@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { FieldErrors } from '@/lib/shared/error-codes'
+import { fieldErrors } from './body'
 import { ProblemError } from './errors'
 
 /** Validates a request's query string; bad values are 400 VALIDATION_FAILED per parameter. */
@@ -7,7 +7,5 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.o
   const params = Object.fromEntries(new URL(request.url).searchParams)
   const result = schema.safeParse(params)
   if (result.success) return result.data
-  const errors: FieldErrors = {}
-  for (const issue of result.error.issues) (errors[issue.path.join('.') || 'query'] ??= []).push(issue.message)
-  throw new ProblemError('VALIDATION_FAILED', 'Some query parameters are invalid.', { errors })
+  throw new ProblemError('VALIDATION_FAILED', 'Some query parameters are invalid.', { errors: fieldErrors(result.error, 'query') })
 }

@@ -57,8 +57,3 @@ export function getDb(): Promise<Db> {
   })
   return globalDb.__njjwtDb.then((handle) => handle.db)
 }
-
-/** Tests only: use this database for the rest of the process. */
-export function setDbForTests(handle: DbHandle | undefined): void {
-  globalDb.__njjwtDb = handle ? Promise.resolve(handle) : undefined
-}

@@ -30,29 +30,11 @@ export function createMemoryKv(): KeyValueStore {
   }
 
   return {
-    async get(key) {
-      return read(key)
-    },
     async getMany(keys) {
       return keys.map(read)
     },
     async set(key, value, ttlSeconds) {
       write(key, value, ttlSeconds)
-    },
-    async delete(key) {
-      entries.delete(key)
-    },
-    async getAndDelete(key) {
-      const value = read(key)
-      entries.delete(key)
-      return value
-    },
-    async increment(key, ttlSeconds) {
-      const current = read(key)
-      const next = (current === null ? 0 : Number(current)) + 1
-      if (current === null) write(key, String(next), ttlSeconds)
-      else entries.get(key)!.value = String(next)
-      return next
     },
   }
 }

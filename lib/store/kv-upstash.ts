@@ -12,26 +12,12 @@ export function createUpstashKv(options: { url: string; token: string }): KeyVal
     retry: { retries: 1, backoff: () => 50 },
   })
   return wrapErrors({
-    async get(key) {
-      return (await redis.get<string>(key)) ?? null
-    },
     async getMany(keys) {
       if (keys.length === 0) return []
       return (await redis.mget<(string | null)[]>(...keys)).map((value) => value ?? null)
     },
     async set(key, value, ttlSeconds) {
       await redis.set(key, value, { ex: Math.max(1, Math.ceil(ttlSeconds)) })
-    },
-    async delete(key) {
-      await redis.del(key)
-    },
-    async getAndDelete(key) {
-      return (await redis.getdel<string>(key)) ?? null
-    },
-    async increment(key, ttlSeconds) {
-      // One round trip; NX keeps the window fixed from the first increment.
-      const [count] = await redis.multi().incr(key).expire(key, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec<[number, number]>()
-      return Number(count)
     },
   })
 }

@@ -15,8 +15,3 @@ export function getKv(): KeyValueStore {
   }
   return globalKv.__njjwtKv
 }
-
-/** Tests only: use this store (or a fresh one from the configuration when omitted). */
-export function setKvForTests(store: KeyValueStore | undefined): void {
-  globalKv.__njjwtKv = store
-}

@@ -15,8 +15,3 @@ export function getRateLimiter(): RateLimiter {
   }
   return globalLimiter.__njjwtRateLimiter
 }
-
-/** Tests only: use this limiter (or a fresh one from the configuration when omitted). */
-export function setRateLimiterForTests(limiter: RateLimiter | undefined): void {
-  globalLimiter.__njjwtRateLimiter = limiter
-}

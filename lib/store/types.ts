@@ -12,14 +12,9 @@ export type DbHandle = { db: Db; close(): Promise<void> }
  * secondary storage). Every implementation passes tests/kv.contract.ts.
  */
 export interface KeyValueStore {
-  get(key: string): Promise<string | null>
   /** One round trip for several keys: the gate reads its whole denylist this way. */
   getMany(keys: string[]): Promise<(string | null)[]>
   set(key: string, value: string, ttlSeconds: number): Promise<void>
-  delete(key: string): Promise<void>
-  getAndDelete(key: string): Promise<string | null>
-  /** Adds 1 and returns the new count; the TTL starts with the first increment. */
-  increment(key: string, ttlSeconds: number): Promise<number>
 }
 
 /** `limit` requests per `windowSeconds` (SPEC §4.7, §7 rate limits). */

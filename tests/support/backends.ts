@@ -39,11 +39,7 @@ export function rateLimiterBackends(): Array<{ name: BackendName; create(): Rate
 function withKeyPrefix(store: KeyValueStore, prefix: string): KeyValueStore {
   const key = (name: string) => `${prefix}:${name}`
   return {
-    get: (name) => store.get(key(name)),
     getMany: (names) => store.getMany(names.map(key)),
     set: (name, value, ttlSeconds) => store.set(key(name), value, ttlSeconds),
-    delete: (name) => store.delete(key(name)),
-    getAndDelete: (name) => store.getAndDelete(key(name)),
-    increment: (name, ttlSeconds) => store.increment(key(name), ttlSeconds),
   }
 }

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, inject, vi } from 'vitest'
-import { configureForTests } from '@/lib/config'
-import { setKeySetForTests } from '@/lib/auth/keys'
 import { hashPassword } from '@/lib/auth/passwords'
 import { newUuidV7 } from '@/lib/ids'
-import { migratePostgres, openDatabase, setDbForTests, type Db } from '@/lib/store/db'
-import { setKvForTests, type KeyValueStore } from '@/lib/store/kv'
-import { setRateLimiterForTests } from '@/lib/store/rate-limit'
+import { migratePostgres, openDatabase, type Db } from '@/lib/store/db'
+import type { KeyValueStore } from '@/lib/store/kv'
 import { users } from '@/lib/store/schema'
 import { kvBackends, rateLimiterBackends } from './backends'
+import { configureForTests, setDbForTests, setKeySetForTests, setKvForTests, setRateLimiterForTests } from './seams'
 
 // One isolated app per test file (Epic Stack: every worker its own migrated database): in-memory
 // PGlite by default; with DATABASE_URL set, a fresh database on that server, dropped afterwards.

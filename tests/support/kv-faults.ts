@@ -8,15 +8,11 @@ import { KvUnavailableError, type KeyValueStore } from '@/lib/store/kv'
 export function kvWithFailingWrites(inner: KeyValueStore): { store: KeyValueStore; failWrites(on: boolean): void } {
   let failing = false
   const store: KeyValueStore = {
-    get: (key) => inner.get(key),
     getMany: (keys) => inner.getMany(keys),
     async set(key, value, ttlSeconds) {
       if (failing) throw new KvUnavailableError(`KV write of ${key.split(':').slice(0, 2).join(':')} refused (test)`)
       await inner.set(key, value, ttlSeconds)
     },
-    delete: (key) => inner.delete(key),
-    getAndDelete: (key) => inner.getAndDelete(key),
-    increment: (key, ttlSeconds) => inner.increment(key, ttlSeconds),
   }
   return { store, failWrites: (on) => void (failing = on) }
 }
