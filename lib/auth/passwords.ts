@@ -27,11 +27,6 @@ export class HashingBusyError extends Error {
   }
 }
 
-/** How many hashes are running and waiting in this process (tests, metrics). */
-export function hashingLoad(): { running: number; waiting: number } {
-  return { running: hashing.activeCount, waiting: hashing.pendingCount }
-}
-
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
   if (hashing.pendingCount >= HASH_QUEUE) return Promise.reject(new HashingBusyError('Too many password checks in flight'))
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }
