@@ -6,7 +6,7 @@ import { deadSessionCookies, pairCookies, readAuthRequest, type AuthRequest } fr
 import { ProblemError } from '@/lib/http/errors'
 import { requestOrigin } from '@/lib/http/origin'
 import { problemResponse } from '@/lib/http/problem'
-import { KvUnavailableError } from '@/lib/store/errors'
+import { isStoreUnavailable } from '@/lib/store/errors'
 
 // The gate (SPEC §6), Next 16's proxy.ts on the Node runtime. For a valid access token it does
 // no database I/O and one KV round trip (the denylist). It is optimistic: server code verifies
@@ -67,9 +67,10 @@ export async function proxy(request: NextRequest) {
   } catch (error) {
     // A cross-site state-changing request in cookie mode (the edge CSRF-checks it before anything else).
     if (error instanceof ProblemError) return problemResponse(error.code, { origin: requestOrigin(request), detail: error.detail })
-    if (!(KvUnavailableError.is(error))) throw error
-    // Fail closed: without the denylist nothing protected passes unchecked.
-    console.warn(`[gate ${pathname}] ${error.message}`)
+    if (!isStoreUnavailable(error)) throw error
+    // Fail closed: without the denylist (or, refreshing a navigation, the database) nothing
+    // protected passes unchecked.
+    console.warn(`[gate ${pathname}] storage unavailable: ${(error as Error).message}`)
     return problemResponse('SERVICE_UNAVAILABLE', { origin: requestOrigin(request), retryAfter: 5 })
   }
 }

@@ -62,7 +62,9 @@ async function replacePassword(input: { user: UserRow; session: SessionRow; newP
     if (!session || session.revokedAt) return null
     const [user] = await tx.update(users).set({ passwordHash, updatedAt: new Date(nowMs) }).where(eq(users.id, input.user.id)).returning()
     if (!user) return null
-    const at = cutoffAfterIssued(nowMs, [session.lastUsedAt])
+    // The cut-off, and the new pair's issue time: now (after the hash and the lock), and later than
+    // the newest pair this session issued.
+    const at = cutoffAfterIssued(Date.now(), [session.lastUsedAt])
     const revoked = await markUserSessionsRevoked(tx, user.id, 'password_changed', at, input.client, session.id)
     await recordAudit(tx, {
       event: 'password_changed',

@@ -107,7 +107,8 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
     const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, session.userId))
     if (!user) return { ok: false, code: 'SESSION_REVOKED' }
     await recordAudit(tx, { ...audit, event: 'token_refreshed' })
-    const tokens = await rotate(tx, { user, session, nowMs, client: input.client, used: row.id, sealWith: input.refreshToken! })
+    // Stamped at issue, after the wait for the session lock, not when the request began.
+    const tokens = await rotate(tx, { user, session, nowMs: Date.now(), client: input.client, used: row.id, sealWith: input.refreshToken! })
     return { ok: true, rotated: true, replay: false, tokens, rememberMe: session.rememberMe, session: sessionView(session, tokens.access.exp, tokens.refresh.exp) }
   })
 }

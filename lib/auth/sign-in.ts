@@ -51,7 +51,9 @@ export async function signIn(input: SignInInput, nowMs: number): Promise<Outcome
     }
     await attempt.succeeded()
     const deviceId = acceptDeviceId(input.offeredDeviceId, await getKeySet())
-    const started = await startSession({ user, rememberMe: input.rememberMe, deviceId, client, transport: input.transport }, nowMs)
+    // Stamped now, not when the request began: the password check may have waited its turn for
+    // seconds, and the tokens owe the client their whole lifetime (issue 10).
+    const started = await startSession({ user, rememberMe: input.rememberMe, deviceId, client, transport: input.transport }, Date.now())
     if (!started) return fail('INVALID_CREDENTIALS', { detail: WRONG })
     const { session, tokens } = started
     return { ok: true, user: userView(user), session: sessionView(session, tokens.access.exp, tokens.refresh.exp), tokens, rememberMe: input.rememberMe, deviceId }

@@ -1,5 +1,5 @@
 import { requestOrigin } from '@/lib/http/origin'
-import { KvUnavailableError } from '@/lib/store/errors'
+import { isStoreUnavailable } from '@/lib/store/errors'
 import { ERRORS, errorTypeUrl, type ErrorCode, type FieldErrors } from '@/lib/shared/error-codes'
 import { ProblemError } from './errors'
 
@@ -39,8 +39,8 @@ export function errorToResponse(error: unknown, request: Request): Response {
   if (error instanceof ProblemError) {
     return problemResponse(error.code, { detail: error.detail, ...error.extra, origin })
   }
-  if (KvUnavailableError.is(error)) {
-    console.warn(`[${request.method} ${new URL(request.url).pathname}] ${error.message}`)
+  if (isStoreUnavailable(error)) {
+    console.warn(`[${request.method} ${new URL(request.url).pathname}] storage unavailable: ${(error as Error).message}`)
     return problemResponse('SERVICE_UNAVAILABLE', { origin, retryAfter: 5 })
   }
   // Never a stack trace to the client; the log line names the route, not the request's tokens.

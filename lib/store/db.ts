@@ -17,7 +17,18 @@ export async function openDatabase(database = getConfig().database, options: { l
   if (database.kind === 'postgres') {
     const { Pool } = await import('pg')
     const { drizzle } = await import('drizzle-orm/node-postgres')
-    const pool = new Pool({ connectionString: database.url, max: 10 })
+    // Bounded waits everywhere (issue 10): a hung or unreachable server is a fast 503
+    // (lib/store/errors.ts), never a request that hangs or a connection held forever.
+    const pool = new Pool({
+      connectionString: database.url,
+      max: 10,
+      connectionTimeoutMillis: 2_000, // to get a connection (connect, or wait for a free one)
+      query_timeout: 5_000, // client side: a server that stopped answering
+      statement_timeout: 5_000, // server side: one statement, lock waits included
+      idle_in_transaction_session_timeout: 10_000, // a transaction whose client went away
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    })
     // An idle client that loses its connection must not crash the process.
     pool.on('error', (error) => console.warn('postgres pool error:', error.message))
     return { db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() }
