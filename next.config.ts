@@ -3,6 +3,12 @@ import type { NextConfig } from 'next'
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
+  // The container path (Dockerfile): `.next/standalone/server.js` with only the files it needs.
+  // `next start` keeps working for the embedded default and the e2e tests.
+  output: 'standalone',
+  // Read from disk at run time, so file tracing cannot see them: the migrations (lib/store/db.ts)
+  // and PGlite's WASM and data bundle.
+  outputFileTracingIncludes: { '/**': ['./drizzle/**/*', './node_modules/@electric-sql/pglite/dist/*.{js,cjs,wasm,data}'] },
   poweredByHeader: false,
   // The app shows no next/image: without the optimizer /_next/image answers the 404 page, instead
   // of a bare 500 for `?url=%2F%` (its validation decodes the url unguarded) and a fetch-and-resize
