@@ -36,7 +36,7 @@ const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${database}`
 try {
   execFileSync('git', ['clone', '--quiet', repo, work])
   await mkdir(path.join(work, '.vercel'))
-  const settings = { framework: 'nextjs', installCommand: 'npm ci', buildCommand: 'npm run vercel-build', outputDirectory: null, rootDirectory: null, devCommand: null, nodeVersion: '20.x' }
+  const settings = { framework: 'nextjs', installCommand: 'npm ci', buildCommand: 'npm run vercel-build', outputDirectory: null, rootDirectory: null, devCommand: null, nodeVersion: '24.x' }
   await writeFile(path.join(work, '.vercel/project.json'), JSON.stringify({ projectId: 'prj_njjwt_local', orgId: 'team_njjwt_local', settings }))
 
   const { privateKey } = await generateKeyPair('ES256', { extractable: true })
@@ -60,8 +60,9 @@ try {
   const runtimes = []
   for (const file of await walk(functions)) if (file.endsWith('.vc-config.json')) runtimes.push(JSON.parse(await readFile(file, 'utf8')).runtime)
   const middleware = JSON.parse(await readFile(path.join(functions, '_middleware.func/.vc-config.json'), 'utf8').catch(() => '{}'))
-  check('the proxy is a Node function, never edge', /^nodejs20\./.test(middleware.runtime ?? ''), middleware.runtime ?? 'missing')
-  check('every function runs on Node 20', runtimes.length > 0 && runtimes.every((runtime) => /^nodejs20\./.test(runtime)), [...new Set(runtimes)].join(', '))
+  // engines allows 20.x, 22.x and 24.x (no open range that jumps majors); Vercel supports only 24 of them.
+  check('the proxy is a Node function, never edge', /^nodejs24\./.test(middleware.runtime ?? ''), middleware.runtime ?? 'missing')
+  check('every function runs on the pinned Node major', runtimes.length > 0 && runtimes.every((runtime) => /^nodejs24\./.test(runtime)), [...new Set(runtimes)].join(', '))
 
   const routes = (await walk(path.join(repo, 'app'))).filter((file) => file.endsWith('/route.ts'))
   const missing = []
