@@ -10,7 +10,8 @@ import { requestApi } from '@/lib/client/api'
 import { recordSession } from '@/lib/client/session-clock'
 import { tabChannel } from '@/lib/client/tab-channel'
 import type { SessionResponse } from '@/lib/shared/api-types'
-import { PASSWORD_MIN_LENGTH, PASSWORD_TOO_SHORT } from '@/lib/shared/password-policy'
+import { problemMessage } from '@/lib/shared/friendly-messages'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_TOO_SHORT } from '@/lib/shared/password-policy'
 
 // SPEC §7 POST /api/auth/password: other sessions end, this one is rotated. The answer's
 // `session` carries the rotated token's times; the clock takes them the way a refresh does
@@ -24,7 +25,7 @@ export function checkPasswords(newPassword: string, confirmPassword: string): Fo
   if (newPassword.length < PASSWORD_MIN_LENGTH) fieldErrors.newPassword = [PASSWORD_TOO_SHORT]
   if (confirmPassword !== newPassword) fieldErrors.confirmPassword = ['The two new passwords don’t match']
   if (Object.keys(fieldErrors).length === 0) return null
-  return { message: 'Some details need fixing. Check the highlighted fields.', fieldErrors, code: 'VALIDATION_FAILED' }
+  return { message: problemMessage('VALIDATION_FAILED'), fieldErrors, code: 'VALIDATION_FAILED' }
 }
 
 export function PasswordForm() {
@@ -64,11 +65,11 @@ export function PasswordForm() {
         autoComplete="new-password"
         required
         minLength={PASSWORD_MIN_LENGTH}
-        maxLength={256}
+        maxLength={PASSWORD_MAX_LENGTH}
         hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
         errors={errors.newPassword}
       />
-      <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" required maxLength={256} errors={errors.confirmPassword} />
+      <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" required maxLength={PASSWORD_MAX_LENGTH} errors={errors.confirmPassword} />
       {/* aria-disabled, not disabled: a disabled button drops keyboard focus mid-submit. */}
       <button className="button" type="submit" aria-disabled={pending}>
         {pending ? 'Changing password…' : 'Change password'}

@@ -6,7 +6,8 @@ import { apiErrorFrom, networkApiError, type ApiError } from './api-error'
 import { NetworkError, sendRequest, type SendInit } from './http'
 import { refreshSession } from './refresh'
 import { announceSignedOut } from './session-events'
-import { REFRESHABLE_CODES, SIGNED_OUT_CODES } from './sign-out-reasons'
+import { SIGNED_OUT_CODES } from './sign-out-reasons'
+import { REFRESHABLE_CODES } from '@/lib/shared/error-codes'
 
 export type ApiResult<T> =
   | { ok: true; status: number; statusText: string; data: T; replayed: boolean }
