@@ -2,6 +2,8 @@
 import { act, cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+// jsdom has no showModal(): the dialogs run on a stand-in.
+import '@/components/ui/testing/dialog-polyfill'
 import { ToastProvider } from '@/components/ui/toast'
 import { createSessionClient } from '@/lib/client/session-client'
 import { installFakeApi, json, sessionInfo } from '@/lib/client/testing/fake-api'

@@ -3,6 +3,8 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event'
 import { SWRConfig } from 'swr'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+// jsdom has no showModal(): the dialogs run on a stand-in.
+import '@/components/ui/testing/dialog-polyfill'
 import { ToastProvider } from '@/components/ui/toast'
 import { SessionClientProvider } from '@/components/session/session-client-provider'
 import { createSessionClient, type SessionClient } from '@/lib/client/session-client'
