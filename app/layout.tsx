@@ -1,7 +1,8 @@
 import type { Metadata, Viewport } from 'next'
 import Link from 'next/link'
+import { SessionClientProvider } from '@/components/session/session-client-provider'
+import { THEME_SCRIPT } from '@/components/ui/theme'
 import { ThemeToggle } from '@/components/ui/theme-toggle'
-import { THEME_SCRIPT } from '@/lib/client/theme'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -22,33 +23,36 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <div className="site-header-inner">
-            <Link href="/" className="brand">
-              NJ-JWT
-            </Link>
-            <nav className="site-nav" aria-label="Main">
-              <ul>
-                <li>
-                  <Link href="/dashboard">Dashboard</Link>
-                </li>
-                <li>
-                  <Link href="/errors">Error codes</Link>
-                </li>
-              </ul>
-            </nav>
-            <ThemeToggle />
-          </div>
-        </header>
-        <main id="main" className="site-main">
-          {children}
-        </main>
-        <footer className="site-footer">
-          <p>NJ-JWT · JWT access tokens with refresh-token rotation, on Next.js.</p>
-        </footer>
+        {/* The page's session client: signed-in pages keep the session, sign-in forms tell the other tabs. */}
+        <SessionClientProvider>
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="site-header">
+            <div className="site-header-inner">
+              <Link href="/" className="brand">
+                NJ-JWT
+              </Link>
+              <nav className="site-nav" aria-label="Main">
+                <ul>
+                  <li>
+                    <Link href="/dashboard">Dashboard</Link>
+                  </li>
+                  <li>
+                    <Link href="/errors">Error codes</Link>
+                  </li>
+                </ul>
+              </nav>
+              <ThemeToggle />
+            </div>
+          </header>
+          <main id="main" className="site-main">
+            {children}
+          </main>
+          <footer className="site-footer">
+            <p>NJ-JWT · JWT access tokens with refresh-token rotation, on Next.js.</p>
+          </footer>
+        </SessionClientProvider>
       </body>
     </html>
   )

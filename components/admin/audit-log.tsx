@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react'
 import { LocalTime } from '@/components/ui/local-time'
 import { AUDIT_EVENTS } from '@/lib/shared/audit-events'
-import { usePagedApi } from '@/lib/client/use-paged-api'
+import { usePagedApi } from './use-paged-api'
 import { auditPath, NO_FILTERS, type AuditFilters } from './audit-query'
 
 // SPEC §8/§9: the audit log, newest first, filtered by user, event and time, a page at a time.

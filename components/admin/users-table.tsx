@@ -4,8 +4,8 @@ import { useState } from 'react'
 import { ConfirmDialog } from '@/components/ui/dialog'
 import { LocalTime } from '@/components/ui/local-time'
 import { useToast } from '@/components/ui/toast'
-import { requestApi } from '@/lib/client/api'
-import { usePagedApi } from '@/lib/client/use-paged-api'
+import { useSessionClient } from '@/components/session/session-client-provider'
+import { usePagedApi } from './use-paged-api'
 
 // SPEC §9 /admin: users and roles. A role change takes effect on the user's next request
 // (SPEC §7); "Sign out everywhere" ends all of the user's sessions at once.
@@ -19,6 +19,7 @@ const PAGE_SIZE = 20
 export function UsersTable({ currentUserId, canWrite }: { currentUserId: string; canWrite: boolean }) {
   const { data, error, isLoading, mutate, hasMore, loadingMore, loadMore } = usePagedApi<UsersPage>(`/api/admin/users?limit=${PAGE_SIZE}`)
   const toast = useToast()
+  const { api } = useSessionClient()
   const [busyId, setBusyId] = useState<string | null>(null)
   const [confirming, setConfirming] = useState<AdminUser | null>(null)
   const users = data?.flatMap((page) => page.users) ?? []
@@ -26,7 +27,7 @@ export function UsersTable({ currentUserId, canWrite }: { currentUserId: string;
   async function changeRole(user: AdminUser, role: string) {
     if (role === user.role || busyId) return
     setBusyId(user.id)
-    const result = await requestApi(`/api/admin/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body: { role } })
+    const result = await api.request(`/api/admin/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body: { role } })
     if (result.ok) toast({ title: 'Role changed', description: `${user.email} is now ${role === 'admin' ? 'an admin' : 'a user'}.`, tone: 'success' })
     else toast({ title: 'Couldn’t change the role', description: result.error.message, tone: 'error' })
     await mutate()
@@ -37,7 +38,7 @@ export function UsersTable({ currentUserId, canWrite }: { currentUserId: string;
     const user = confirming
     if (!user || busyId) return
     setBusyId(user.id)
-    const result = await requestApi<{ revoked: number | unknown[] }>(`/api/admin/users/${encodeURIComponent(user.id)}/revoke-sessions`, { method: 'POST' })
+    const result = await api.request<{ revoked: number | unknown[] }>(`/api/admin/users/${encodeURIComponent(user.id)}/revoke-sessions`, { method: 'POST' })
     if (result.ok) toast({ title: 'Signed out everywhere', description: `${user.email} must sign in again on every device.`, tone: 'success' })
     else toast({ title: 'Couldn’t sign the user out', description: result.error.message, tone: 'error' })
     setConfirming(null)

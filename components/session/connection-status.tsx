@@ -1,13 +1,13 @@
 'use client'
 
 import { useEffect } from 'react'
-import { networkState } from '@/lib/client/connection-state'
-import { useNetworkState, useSlowRefresh } from '@/lib/client/hooks'
+import { useNetworkState, useSessionClient, useSlowRefresh } from './session-client-provider'
 import { Spinner } from '@/components/ui/spinner'
 import styles from './session.module.css'
 
 /** Says when the network is failing and when a session refresh is slow (SPEC §9: over 1 s only). */
 export function ConnectionStatus() {
+  const { network: networkState } = useSessionClient()
   const network = useNetworkState()
   const slow = useSlowRefresh()
 
@@ -16,7 +16,7 @@ export function ConnectionStatus() {
     const onOnline = () => networkState.set('online')
     window.addEventListener('online', onOnline)
     return () => window.removeEventListener('online', onOnline)
-  }, [])
+  }, [networkState])
 
   return (
     <div className={styles.connection} role="status">

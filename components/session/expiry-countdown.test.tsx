@@ -1,14 +1,23 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react'
+import { act, cleanup, render as renderInPage, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { clearSessionClock, recordSession } from '@/lib/client/session-clock'
+import type { ReactNode } from 'react'
+import { createSessionClient, type SessionClient } from '@/lib/client/session-client'
+import type { SessionInfo } from '@/lib/shared/api-types'
 import { sessionInfo } from '@/lib/client/testing/fake-api'
 import { SessionCountdown } from './expiry-countdown'
+import { SessionClientProvider } from './session-client-provider'
+
+// A fresh client per test (a tab), on the real localStorage.
+let client: SessionClient
+const recordSession = (session: SessionInfo) => client.clock.record(session)
+const clearSessionClock = () => client.clock.clear()
+const render = (ui: ReactNode) => renderInPage(<SessionClientProvider client={client}>{ui}</SessionClientProvider>)
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2030-01-01T09:00:00Z') })
   localStorage.clear()
-  clearSessionClock()
+  client = createSessionClient()
   recordSession(sessionInfo({ accessInMs: 272_000 }))
 })
 afterEach(cleanup)

@@ -1,7 +1,8 @@
 'use client'
 
-import { useSyncExternalStore } from 'react'
-import { createThrottledAnnouncer, formatRemaining, secondsUntilAccessExpiry, subscribeToCountdown } from '@/lib/client/countdown'
+import { useCallback, useState, useSyncExternalStore } from 'react'
+import { createThrottledAnnouncer, formatRemaining, secondsUntilAccessExpiry } from '@/lib/client/countdown'
+import { useSessionClient } from './session-client-provider'
 import styles from './session.module.css'
 
 // "Session expires in 4:32": the time left on the access token, from the clock every tab
@@ -9,7 +10,23 @@ import styles from './session.module.css'
 // useSyncExternalStore on a once-a-second tick re-renders this component and nothing else.
 
 const unknownOnServer = () => undefined
-const getSeconds = () => secondsUntilAccessExpiry()
+
+/** Ticks every second and whenever the shared clock changes (a refresh in any tab). */
+function useCountdown<T>(read: (secondsLeft: number | null) => T, onServer: () => T): T {
+  const { clock, subscribeToSeconds, now } = useSessionClient()
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      const stopTicks = subscribeToSeconds(listener)
+      const stopClock = clock.subscribe(listener)
+      return () => {
+        stopTicks()
+        stopClock()
+      }
+    },
+    [clock, subscribeToSeconds],
+  )
+  return useSyncExternalStore(subscribe, () => read(secondsUntilAccessExpiry(clock.get(), now())), onServer)
+}
 
 type SessionCountdownProps = {
   /** AUTH_ACCESS_TTL in seconds: the full width of the progress bar. */
@@ -21,7 +38,7 @@ type SessionCountdownProps = {
 }
 
 export function SessionCountdown({ accessTtlSeconds, announce = false, asTimer = true }: SessionCountdownProps) {
-  const remaining = useSyncExternalStore(subscribeToCountdown, getSeconds, unknownOnServer)
+  const remaining = useCountdown<number | null | undefined>((seconds) => seconds, unknownOnServer)
   const fraction = remaining ? Math.min(1, remaining / Math.max(1, accessTtlSeconds)) : 0
   const text = remaining === undefined ? 'Session expires in …' : remaining === null ? 'Signed out' : `Session expires in ${formatRemaining(remaining)}`
 
@@ -39,12 +56,11 @@ export function SessionCountdown({ accessTtlSeconds, announce = false, asTimer =
   )
 }
 
-const announce = createThrottledAnnouncer()
-const getAnnouncement = () => announce(secondsUntilAccessExpiry(), Date.now())
-
 /** Kept apart from the visible text so a screen reader hears a sentence a minute, not a tick a second. */
 function CountdownAnnouncement() {
-  const sentence = useSyncExternalStore(subscribeToCountdown, getAnnouncement, () => '')
+  const [announce] = useState(createThrottledAnnouncer)
+  const { now } = useSessionClient()
+  const sentence = useCountdown((seconds) => announce(seconds, now()), () => '')
   return (
     <span className="visually-hidden" aria-live="polite" aria-atomic="true">
       {sentence}

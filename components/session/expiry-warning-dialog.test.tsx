@@ -2,24 +2,28 @@
 import { act, cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+// jsdom has no showModal(): the dialogs run on a stand-in.
+import '@/components/ui/testing/dialog-polyfill'
+import { ToastProvider } from '@/components/ui/toast'
+import { createSessionClient } from '@/lib/client/session-client'
 import { installFakeApi, json, sessionInfo } from '@/lib/client/testing/fake-api'
+import { ExpiryWarningDialog } from './expiry-warning-dialog'
+import { SessionClientProvider } from './session-client-provider'
 
-// Fresh modules per test: the signed-out flag and the warning store are module state.
+// A fresh client per test: its signed-out flag and warning store start empty.
 async function renderWarning(warning: { canExtend: boolean; secondsLeftAtOpen?: number }, { rotated = true } = {}) {
-  vi.resetModules()
-  const { ExpiryWarningDialog } = await import('./expiry-warning-dialog')
-  const { ToastProvider } = await import('@/components/ui/toast')
-  const keeper = await import('@/lib/client/session-keeper')
-  const events = await import('@/lib/client/session-events')
-  const clock = await import('@/lib/client/session-clock')
-  clock.recordSession(sessionInfo({ accessInMs: 2 * 60_000 }), Date.now() - 13 * 60_000)
+  const client = createSessionClient()
+  const { keeper, events, clock } = client
+  clock.record(sessionInfo({ accessInMs: 2 * 60_000 }), Date.now() - 13 * 60_000)
   const api = installFakeApi(({ path }) => (path === '/api/auth/refresh' ? json(200, { rotated, session: sessionInfo() }) : new Response(null, { status: 204 })))
   const signedOut: string[] = []
   events.onSignedOut((reason) => signedOut.push(reason))
   render(
-    <ToastProvider>
-      <ExpiryWarningDialog />
-    </ToastProvider>,
+    <SessionClientProvider client={client}>
+      <ToastProvider>
+        <ExpiryWarningDialog />
+      </ToastProvider>
+    </SessionClientProvider>,
   )
   act(() => keeper.expiryWarning.set({ deadline: Date.now() + 120_000, secondsLeftAtOpen: 120, ...warning }))
   return { api, signedOut, keeper }

@@ -4,10 +4,9 @@ import { useState, useSyncExternalStore } from 'react'
 import { AlertDialog } from '@/components/ui/dialog'
 import { Spinner } from '@/components/ui/spinner'
 import { useToast } from '@/components/ui/toast'
-import { describeDuration, formatRemaining, subscribeToSeconds } from '@/lib/client/countdown'
-import { useExpiryWarning } from '@/lib/client/hooks'
-import { signOut } from '@/lib/client/session-events'
-import { dismissFinalWarning, staySignedIn, type ExpiryWarning } from '@/lib/client/session-keeper'
+import { describeDuration, formatRemaining } from '@/lib/client/countdown'
+import type { ExpiryWarning } from '@/lib/client/session-keeper'
+import { useExpiryWarning, useSessionClient } from './session-client-provider'
 
 // The warning an idle person sees AUTH_WARNING_BEFORE before expiry (SPEC §9). The session
 // keeper opens and closes it in every tab at once; an answer in one tab closes it in all.
@@ -21,6 +20,7 @@ export function ExpiryWarningDialog() {
 
 function StaySignedInDialog({ warning }: { warning: NonNullable<ExpiryWarning> }) {
   const toast = useToast()
+  const { keeper, events } = useSessionClient()
   const [pending, setPending] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
 
@@ -28,7 +28,7 @@ function StaySignedInDialog({ warning }: { warning: NonNullable<ExpiryWarning> }
     if (pending) return
     setPending(true)
     setProblem(null)
-    const outcome = await staySignedIn()
+    const outcome = await keeper.staySignedIn()
     if (outcome.ok) {
       // Not yet due (rotated: false, no other tab refreshed): nothing moved, so no claim that it did.
       const extended = outcome.rotated || outcome.skipped
@@ -56,7 +56,7 @@ function StaySignedInDialog({ warning }: { warning: NonNullable<ExpiryWarning> }
         {pending ? <Spinner /> : null}
         Stay signed in
       </button>
-      <button type="button" className="button secondary" onClick={() => void signOut('user')}>
+      <button type="button" className="button secondary" onClick={() => void events.signOut('user')}>
         Log out
       </button>
     </AlertDialog>
@@ -65,10 +65,11 @@ function StaySignedInDialog({ warning }: { warning: NonNullable<ExpiryWarning> }
 
 /** Near the absolute end nothing can extend the session: say so, and offer a fresh sign-in. */
 function FinalStretchDialog({ warning }: { warning: NonNullable<ExpiryWarning> }) {
+  const { keeper, events } = useSessionClient()
   return (
     <AlertDialog
       title="Your session is ending"
-      onEscape={dismissFinalWarning}
+      onEscape={keeper.dismissFinalWarning}
       description={
         <>
           <p>
@@ -79,10 +80,10 @@ function FinalStretchDialog({ warning }: { warning: NonNullable<ExpiryWarning> }
         </>
       }
     >
-      <button type="button" className="button" data-autofocus onClick={() => void signOut('sign-in-again')}>
+      <button type="button" className="button" data-autofocus onClick={() => void events.signOut('sign-in-again')}>
         Sign in again
       </button>
-      <button type="button" className="button secondary" onClick={dismissFinalWarning}>
+      <button type="button" className="button secondary" onClick={keeper.dismissFinalWarning}>
         Continue for now
       </button>
     </AlertDialog>
@@ -90,9 +91,10 @@ function FinalStretchDialog({ warning }: { warning: NonNullable<ExpiryWarning> }
 }
 
 function TimeLeft({ deadline }: { deadline: number }) {
+  const { subscribeToSeconds, now } = useSessionClient()
   const seconds = useSyncExternalStore(
     subscribeToSeconds,
-    () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000)),
+    () => Math.max(0, Math.ceil((deadline - now()) / 1000)),
     () => null,
   )
   return seconds === null ? null : <p className="muted small countdown">Time left: {formatRemaining(seconds)}</p>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useEffect, useId, useRef, useState } from 'react'
-import { useSessionClock } from '@/lib/client/hooks'
+import { useSessionClock } from './session-client-provider'
 import type { UserInfo } from '@/lib/shared/api-types'
 import { SessionCountdown } from './expiry-countdown'
 import { SignOutButton } from './sign-out-button'

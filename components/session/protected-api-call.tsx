@@ -1,7 +1,7 @@
 'use client'
 
 import { useState } from 'react'
-import { requestApi } from '@/lib/client/api'
+import { useSessionClient } from './session-client-provider'
 import type { MeResponse } from '@/lib/shared/api-types'
 
 type CallState =
@@ -15,12 +15,13 @@ type CallState =
  * replayed without the person noticing; the line below the answer says when that happened.
  */
 export function ProtectedApiCall() {
+  const { api } = useSessionClient()
   const [state, setState] = useState<CallState>({ kind: 'idle' })
 
   async function call() {
     if (state.kind === 'loading') return
     setState({ kind: 'loading' })
-    const result = await requestApi<MeResponse>('/api/me')
+    const result = await api.request<MeResponse>('/api/me')
     if (result.ok) {
       const status = `${result.status} ${result.statusText || 'OK'}`.trim()
       setState({ kind: 'done', ok: true, status, replayed: result.replayed, json: JSON.stringify(result.data, null, 2) })

@@ -1,23 +1,24 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { sessionInfo } from '@/lib/client/testing/fake-api'
+import type { LeavePage } from '@/lib/client/leave-page'
+import { createSessionClient } from '@/lib/client/session-client'
 import type { TabMessage } from '@/lib/client/tab-channel'
+import { sessionInfo } from '@/lib/client/testing/fake-api'
+import { SessionClientProvider } from './session-client-provider'
+import { SessionProvider } from './session-provider'
 
-// jsdom cannot navigate; record where the provider would send the person instead.
-vi.mock('@/lib/client/leave-page', () => ({ leavePage: vi.fn() }))
-
+// A fresh client per test. jsdom cannot navigate: record where the provider would send the person instead.
 async function renderProvider() {
-  vi.resetModules()
-  const { SessionProvider } = await import('./session-provider')
-  const { leavePage } = await import('@/lib/client/leave-page')
-  vi.mocked(leavePage).mockClear()
+  const leavePage = vi.fn<LeavePage>()
   render(
-    <SessionProvider initialSession={sessionInfo()} proactiveRefreshSeconds={60} warningBeforeSeconds={120}>
-      <p>Dashboard</p>
-    </SessionProvider>,
+    <SessionClientProvider client={createSessionClient({ leavePage })}>
+      <SessionProvider initialSession={sessionInfo()} proactiveRefreshSeconds={60} warningBeforeSeconds={120}>
+        <p>Dashboard</p>
+      </SessionProvider>
+    </SessionClientProvider>,
   )
-  return { leavePage: vi.mocked(leavePage) }
+  return { leavePage }
 }
 
 const fromOtherTab = (message: TabMessage) =>

@@ -5,9 +5,11 @@ import { renderToString } from 'react-dom/server'
 import { SWRConfig } from 'swr'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ToastProvider } from '@/components/ui/toast'
-import { CLOCK_KEY, clearSessionClock, recordSession } from '@/lib/client/session-clock'
-import type { TimelineEntry } from '@/lib/shared/api-types'
+import { createSessionClient, type SessionClient } from '@/lib/client/session-client'
+import { CLOCK_KEY } from '@/lib/client/session-clock'
+import type { SessionInfo, TimelineEntry } from '@/lib/shared/api-types'
 import { installFakeApi, json, sessionInfo } from '@/lib/client/testing/fake-api'
+import { SessionClientProvider } from './session-client-provider'
 import { SessionTimeline } from './session-timeline'
 
 const NOW = Date.parse('2030-01-01T09:30:00Z')
@@ -26,11 +28,13 @@ const initial = { events: [REFRESHED, SIGNED_IN] }
 function timeline({ cache = new Map(), list = initial, covers = coverage } = {}) {
   // A fresh SWR cache per render unless one is passed (SWR's cache outlives a page in the app).
   return (
-    <SWRConfig value={{ provider: () => cache, dedupingInterval: 0 }}>
-      <ToastProvider>
-        <SessionTimeline initial={list} coverage={covers} />
-      </ToastProvider>
-    </SWRConfig>
+    <SessionClientProvider client={client}>
+      <SWRConfig value={{ provider: () => cache, dedupingInterval: 0 }}>
+        <ToastProvider>
+          <SessionTimeline initial={list} coverage={covers} />
+        </ToastProvider>
+      </SWRConfig>
+    </SessionClientProvider>
   )
 }
 
@@ -38,12 +42,16 @@ function timeline({ cache = new Map(), list = initial, covers = coverage } = {})
 const clockAfterRefresh = (issuedAt: number, id = SESSION) => sessionInfo({ id, now: issuedAt, accessInMs: ACCESS_TTL })
 
 let server: TimelineEntry[]
+// A fresh client per test (a tab), on the real localStorage.
+let client: SessionClient
+const recordSession = (session: SessionInfo) => client.clock.record(session)
+const clearSessionClock = () => client.clock.clear()
 let api: ReturnType<typeof installFakeApi>
 
 beforeEach(() => {
   vi.useFakeTimers({ now: NOW, toFake: ['Date'] })
   localStorage.clear()
-  clearSessionClock()
+  client = createSessionClient()
   vi.stubGlobal('BroadcastChannel', undefined)
   server = [NEXT, REFRESHED, SIGNED_IN]
   api = installFakeApi(({ method, path }) => (method === 'GET' && path === '/api/auth/session/timeline' ? json(200, { events: server }) : json(404, {})))

@@ -3,7 +3,7 @@
 import { useSyncExternalStore } from 'react'
 import { LocalTime } from '@/components/ui/local-time'
 import type { SessionTimelineResponse, TimelineEntry } from '@/lib/shared/api-types'
-import { useSessionTimeline, type TimelineCoverage } from '@/lib/client/session-timeline'
+import { useSessionTimeline, type TimelineCoverage } from './use-session-timeline'
 
 // SPEC §9 dashboard "token timeline": this session's sign-in, refreshes and flags, newest first.
 // The server renders the first list (no layout jump); a new access token in any tab updates it.

@@ -3,7 +3,11 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event'
 import { SWRConfig } from 'swr'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+// jsdom has no showModal(): the dialogs run on a stand-in.
+import '@/components/ui/testing/dialog-polyfill'
 import { ToastProvider } from '@/components/ui/toast'
+import { SessionClientProvider } from '@/components/session/session-client-provider'
+import { createSessionClient, type SessionClient } from '@/lib/client/session-client'
 import { installFakeApi, json } from '@/lib/client/testing/fake-api'
 import type { DeviceSession } from '@/lib/shared/api-types'
 import { SessionList } from './session-list'
@@ -23,14 +27,19 @@ function device(overrides: Partial<DeviceSession>): DeviceSession {
   }
 }
 
+// A fresh client per test (a tab).
+let client: SessionClient
+
 function renderList() {
   // A fresh SWR cache per test.
   render(
-    <SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0 }}>
-      <ToastProvider>
-        <SessionList />
-      </ToastProvider>
-    </SWRConfig>,
+    <SessionClientProvider client={client}>
+      <SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0 }}>
+        <ToastProvider>
+          <SessionList />
+        </ToastProvider>
+      </SWRConfig>
+    </SessionClientProvider>,
   )
 }
 
@@ -40,6 +49,7 @@ let api: ReturnType<typeof installFakeApi>
 beforeEach(() => {
   localStorage.clear()
   vi.stubGlobal('BroadcastChannel', undefined)
+  client = createSessionClient()
   sessions = [device({}), device({ id: 'phone', current: false, deviceLabel: 'Safari on iPhone', flags: ['ip_changed', 'user_agent_changed'] })]
   api = installFakeApi(({ method, path }) => {
     if (method === 'GET' && path === '/api/auth/sessions') return json(200, { sessions })
@@ -113,7 +123,7 @@ describe('SPEC §9 /sessions revokes with confirmation', () => {
   })
 
   it('revoking this device signs this tab out (logout, then the signed-out event)', async () => {
-    const { onSignedOut } = await import('@/lib/client/session-events')
+    const { onSignedOut } = client.events
     const signedOut = vi.fn()
     const stop = onSignedOut(signedOut)
     const user = userEvent.setup()

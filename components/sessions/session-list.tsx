@@ -4,9 +4,8 @@ import { useState } from 'react'
 import { ConfirmDialog } from '@/components/ui/dialog'
 import { LocalTime } from '@/components/ui/local-time'
 import { useToast } from '@/components/ui/toast'
-import { requestApi } from '@/lib/client/api'
-import { useSessions } from '@/lib/client/hooks'
-import { signOut } from '@/lib/client/session-events'
+import { useSessions } from '@/components/session/use-api'
+import { useSessionClient } from '@/components/session/session-client-provider'
 import type { DeviceSession } from '@/lib/shared/api-types'
 import { flagLabel } from './session-flags'
 
@@ -18,6 +17,7 @@ type Confirming = { kind: 'one'; session: DeviceSession } | { kind: 'others'; co
 export function SessionList() {
   const { data, error, isLoading, mutate } = useSessions()
   const toast = useToast()
+  const { api, events } = useSessionClient()
   const [confirming, setConfirming] = useState<Confirming>(null)
   const [pending, setPending] = useState(false)
 
@@ -26,16 +26,16 @@ export function SessionList() {
     setPending(true)
     if (confirming.kind === 'one') {
       const { session } = confirming
-      const result = await requestApi(`/api/auth/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' })
+      const result = await api.request(`/api/auth/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' })
       if (result.ok && session.current) {
         // This device's session is over: the provider takes every tab to the login page.
-        await signOut('user')
+        await events.signOut('user')
         return
       }
       if (result.ok) toast({ title: 'Device signed out', description: `${session.deviceLabel} must sign in again.`, tone: 'success' })
       else toast({ title: 'Couldn’t sign that device out', description: result.error.message, tone: 'error' })
     } else {
-      const result = await requestApi<{ revoked: number }>('/api/auth/sessions/revoke-others', { method: 'POST' })
+      const result = await api.request<{ revoked: number }>('/api/auth/sessions/revoke-others', { method: 'POST' })
       if (result.ok) toast({ title: 'Other devices signed out', description: devicesText(result.data?.revoked ?? confirming.count), tone: 'success' })
       else toast({ title: 'Couldn’t sign the other devices out', description: result.error.message, tone: 'error' })
     }

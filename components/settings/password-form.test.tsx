@@ -3,7 +3,8 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ToastProvider } from '@/components/ui/toast'
-import { getSessionClock } from '@/lib/client/session-clock'
+import { SessionClientProvider } from '@/components/session/session-client-provider'
+import { createSessionClient, type SessionClient } from '@/lib/client/session-client'
 import { installFakeApi, json, sessionInfo } from '@/lib/client/testing/fake-api'
 import { PasswordForm } from './password-form'
 
@@ -13,12 +14,18 @@ const validationFailed = (errors: Record<string, string[]>) =>
     headers: { 'Content-Type': 'application/problem+json' },
   })
 
+// A fresh client per test (a tab), on the real localStorage.
+let client: SessionClient
+const getSessionClock = () => client.clock.get()
+
 async function fill(current: string, next: string, confirm = next) {
   const user = userEvent.setup()
   render(
-    <ToastProvider>
-      <PasswordForm />
-    </ToastProvider>,
+    <SessionClientProvider client={client}>
+      <ToastProvider>
+        <PasswordForm />
+      </ToastProvider>
+    </SessionClientProvider>,
   )
   await user.type(screen.getByLabelText('Current password'), current)
   await user.type(screen.getByLabelText('New password'), next)
@@ -29,6 +36,7 @@ async function fill(current: string, next: string, confirm = next) {
 beforeEach(() => {
   localStorage.clear()
   vi.stubGlobal('BroadcastChannel', undefined)
+  client = createSessionClient()
 })
 afterEach(() => {
   cleanup()

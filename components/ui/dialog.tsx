@@ -1,12 +1,15 @@
 'use client'
 
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
-import { createPortal } from 'react-dom'
+import { useEffect, useId, useRef, type ReactNode, type SyntheticEvent } from 'react'
 import styles from './dialog.module.css'
 
-// A modal alert dialog (WAI-ARIA APG "Alert and Message Dialogs"): role alertdialog, labelled
-// and described, focus moved in on open, kept in while open (Tab wraps; the rest of the page
-// is inert), and given back on close. Escape calls `onEscape`: the caller decides what it means.
+// A modal alert dialog (WAI-ARIA APG "Alert and Message Dialogs") on the native <dialog> with
+// showModal(): the browser puts it in the top layer, makes the rest of the page inert (no
+// focus, no clicks, hidden from assistive tech) and turns Escape into a `cancel` event. Role
+// alertdialog, labelled by its title and described by its text; focus goes to the button marked
+// `data-autofocus` on open and back where it was on close. React decides when it closes: the
+// dialog is open exactly while it is mounted, and Escape calls `onEscape`, whose caller decides
+// what it means.
 
 type AlertDialogProps = {
   title: string
@@ -16,86 +19,62 @@ type AlertDialogProps = {
   onEscape: () => void
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
-
-const focusablesIn = (element: HTMLElement) => [...element.querySelectorAll<HTMLElement>(FOCUSABLE)]
-
-/** Marks every other child of <body> inert (unfocusable, hidden from assistive tech); returns the undo. */
-function makeRestInert(keep: HTMLElement): () => void {
-  const changed = [...document.body.children].filter((el) => el !== keep && !el.hasAttribute('inert'))
-  for (const el of changed) el.setAttribute('inert', '')
-  return () => {
-    for (const el of changed) el.removeAttribute('inert')
-  }
-}
-
 export function AlertDialog({ title, description, children, onEscape }: AlertDialogProps) {
-  const backdrop = useRef<HTMLDivElement>(null)
-  const dialog = useRef<HTMLDivElement>(null)
+  const dialog = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const descriptionId = useId()
+  const mounted = useRef(false)
 
   useEffect(() => {
     const box = dialog.current!
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    const restore = makeRestInert(backdrop.current!)
-    const focusInside = () => (box.querySelector<HTMLElement>('[data-autofocus]') ?? focusablesIn(box)[0] ?? box).focus()
-    focusInside()
-    // A click on the backdrop or a script may still move focus out: bring it back.
-    const onFocusIn = (event: FocusEvent) => {
-      if (!box.contains(event.target as Node)) focusInside()
-    }
-    document.addEventListener('focusin', onFocusIn)
+    mounted.current = true
+    open(box)
     return () => {
-      document.removeEventListener('focusin', onFocusIn)
-      restore()
+      mounted.current = false
+      if (box.open) box.close()
       if (previous?.isConnected) previous.focus()
     }
   }, [])
 
-  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === 'Escape') {
-      event.preventDefault()
-      onEscape()
-      return
-    }
-    if (event.key !== 'Tab') return
-    const all = focusablesIn(dialog.current!)
-    const first = all[0]
-    const last = all[all.length - 1]
-    if (!first || !last) return event.preventDefault()
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault()
-      last.focus()
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault()
-      first.focus()
-    }
+  function onCancel(event: SyntheticEvent<HTMLDialogElement>) {
+    // Escape: the caller decides; the dialog closes when the caller unmounts it.
+    event.preventDefault()
+    onEscape()
   }
 
-  return createPortal(
-    <div ref={backdrop} className={styles.backdrop}>
-      <div
-        ref={dialog}
-        className={styles.dialog}
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={descriptionId}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
-        <h2 id={titleId} className={styles.title}>
-          {title}
-        </h2>
-        <div id={descriptionId} className={styles.description}>
-          {description}
-        </div>
-        <div className={styles.actions}>{children}</div>
+  function onClose() {
+    // A second Escape without other input in between closes a dialog whatever `cancel` says
+    // (close watchers' anti-abuse rule). Still mounted means still asked: show it again.
+    if (mounted.current && dialog.current && !dialog.current.open) open(dialog.current)
+  }
+
+  return (
+    <dialog
+      ref={dialog}
+      className={styles.dialog}
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+      aria-describedby={descriptionId}
+      onCancel={onCancel}
+      onClose={onClose}
+    >
+      <h2 id={titleId} className={styles.title}>
+        {title}
+      </h2>
+      <div id={descriptionId} className={styles.description}>
+        {description}
       </div>
-    </div>,
-    document.body,
+      <div className={styles.actions}>{children}</div>
+    </dialog>
   )
+}
+
+/** showModal() focuses the first focusable element; the chosen one may be another. */
+function open(box: HTMLDialogElement) {
+  box.showModal()
+  box.querySelector<HTMLElement>('[data-autofocus]')?.focus()
 }
 
 type ConfirmDialogProps = {

@@ -3,7 +3,7 @@ import { act, cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { renderToString } from 'react-dom/server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { THEME_KEY } from '@/lib/client/theme'
+import { THEME_KEY } from './theme'
 import { ThemeToggle } from './theme-toggle'
 
 const themeSelect = () => screen.getByRole('combobox', { name: 'Theme' }) as HTMLSelectElement

@@ -1,7 +1,7 @@
 'use client'
 
 import { useId, useSyncExternalStore } from 'react'
-import { chooseTheme, currentThemeChoice, subscribeTheme, type ThemeChoice } from '@/lib/client/theme'
+import { chooseTheme, currentThemeChoice, subscribeTheme, type ThemeChoice } from './theme'
 import styles from './theme-toggle.module.css'
 
 const CHOICES: { value: ThemeChoice; label: string }[] = [

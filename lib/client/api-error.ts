@@ -1,7 +1,10 @@
 // A failed API call as one typed value: the problem+json code (SPEC §7) plus the friendly
-// sentence a person sees (SPEC §9: never raw codes).
+// sentence a person sees (SPEC §9: never raw codes, lib/shared/friendly-messages.ts).
 
-import { NETWORK_PROBLEM, readProblem, type FieldErrors } from '@/components/forms/problem'
+import type { FieldErrors } from '@/lib/shared/error-codes'
+import { NETWORK_MESSAGE, problemMessage } from '@/lib/shared/friendly-messages'
+
+export type { FieldErrors }
 
 export class ApiError extends Error {
   override name = 'ApiError'
@@ -20,10 +23,25 @@ export class ApiError extends Error {
   }
 }
 
-export async function apiErrorFrom(response: Response): Promise<ApiError> {
-  const retryAfter = Number(response.headers.get('Retry-After'))
-  const problem = await readProblem(response)
-  return new ApiError(response.status, problem.code, problem.message, problem.fieldErrors, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null)
+function isFieldErrors(value: unknown): value is FieldErrors {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  return Object.values(value).every((list) => Array.isArray(list) && list.every((item) => typeof item === 'string'))
 }
 
-export const networkApiError = () => new ApiError(0, null, NETWORK_PROBLEM.message)
+/** Reads a failed answer (problem+json or not: a proxy's HTML page, an empty body). Never throws. */
+export async function apiErrorFrom(response: Response): Promise<ApiError> {
+  let body: unknown = null
+  try {
+    body = await response.json()
+  } catch {
+    // Not JSON: the generic message below.
+  }
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+  const code = typeof record.code === 'string' ? record.code : null
+  const fieldErrors = isFieldErrors(record.errors) ? record.errors : {}
+  const seconds = Number(response.headers.get('Retry-After'))
+  const retryAfter = Number.isFinite(seconds) && seconds > 0 ? seconds : null
+  return new ApiError(response.status, code, problemMessage(code, retryAfter), fieldErrors, retryAfter)
+}
+
+export const networkApiError = () => new ApiError(0, null, NETWORK_MESSAGE)

@@ -1,15 +1,18 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createSessionClient } from './session-client'
 import { installFakeApi, json, problem, sessionInfo } from './testing/fake-api'
 
-// Fresh module state per test: the single-flight promise and the signed-out flag live in modules.
+// A fresh client per test: its single-flight promise and signed-out flag start empty.
 async function load() {
-  vi.resetModules()
-  const api = await import('./api')
-  const events = await import('./session-events')
-  const clock = await import('./session-clock')
-  const connection = await import('./connection-state')
-  return { ...api, ...events, ...clock, ...connection }
+  const client = createSessionClient()
+  return {
+    requestApi: client.api.request,
+    recordSession: client.clock.record,
+    getSessionClock: client.clock.get,
+    onSignedOut: client.events.onSignedOut,
+    networkState: client.network,
+  }
 }
 
 beforeEach(() => {

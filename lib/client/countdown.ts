@@ -1,46 +1,11 @@
-// The numbers behind "Session expires in 4:32": one shared once-a-second tick, the access
-// expiry from the shared clock, and a spoken version that changes at most once a minute.
+// The numbers behind "Session expires in 4:32", as pure functions: the seconds left on the
+// access token, how they read, and a spoken version that changes at most once a minute. The
+// once-a-second tick that drives them is ./seconds-ticker.ts.
 
-import { getSessionClock, subscribeSessionClock } from './session-clock'
-
-const tickListeners = new Set<() => void>()
-let ticker: ReturnType<typeof setTimeout> | undefined
-
-// Each tick lands just after a whole second of wall-clock time: expiry times are whole seconds,
-// so every tab shows the same number at the same moment, and the ticks never drift.
-function scheduleTick() {
-  ticker = setTimeout(() => {
-    for (const each of [...tickListeners]) each()
-    scheduleTick()
-  }, 1000 - (Date.now() % 1000) + 5)
-}
-
-/** One timer for the whole tab, running only while something shows a countdown. */
-export function subscribeToSeconds(listener: () => void): () => void {
-  tickListeners.add(listener)
-  if (ticker === undefined) scheduleTick()
-  return () => {
-    tickListeners.delete(listener)
-    if (tickListeners.size === 0) {
-      clearTimeout(ticker)
-      ticker = undefined
-    }
-  }
-}
-
-/** Ticks every second and whenever the shared clock changes (a refresh in any tab). */
-export function subscribeToCountdown(listener: () => void): () => void {
-  const stopTicks = subscribeToSeconds(listener)
-  const stopClock = subscribeSessionClock(listener)
-  return () => {
-    stopTicks()
-    stopClock()
-  }
-}
+import type { SessionClock } from './session-clock'
 
 /** Whole seconds until the access token expires; null when no session is known. */
-export function secondsUntilAccessExpiry(now = Date.now()): number | null {
-  const clock = getSessionClock()
+export function secondsUntilAccessExpiry(clock: SessionClock | null, now: number): number | null {
   return clock ? Math.max(0, Math.ceil((clock.accessExpiresAt - now) / 1000)) : null
 }
 

@@ -1,14 +1,11 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest'
-
-afterEach(() => vi.unstubAllGlobals())
+import { describe, expect, it, vi } from 'vitest'
+import { createPageLeaver } from './leave-page'
 
 async function freshLeavePage() {
-  vi.resetModules()
   const assign = vi.fn()
-  vi.stubGlobal('window', Object.assign(Object.create(window), { location: { assign }, addEventListener: window.addEventListener.bind(window) }))
-  const { leavePage } = await import('./leave-page')
-  return { leavePage, assign }
+  const page = { location: { assign } as unknown as Location, addEventListener: window.addEventListener.bind(window) }
+  return { leavePage: createPageLeaver(page), assign }
 }
 
 describe('leavePage', () => {

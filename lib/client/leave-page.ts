@@ -1,6 +1,8 @@
 import { sameOriginPath } from '@/lib/shared/same-origin-path'
 
-let leaving = false
+export type LeavePage = (url: string) => void
+
+type PageWindow = Pick<Window, 'location' | 'addEventListener'>
 
 /**
  * A full page load rather than router.push: after the auth state changes no client router
@@ -10,12 +12,15 @@ let leaving = false
  * Only paths of this site: callers pass checked or constant targets, and the sink checks again
  * so a future caller cannot turn it into an open redirect (CWE-601); anything else goes home.
  */
-export function leavePage(url: string) {
-  if (leaving) return
-  leaving = true
-  window.addEventListener('pageshow', (event) => {
+export function createPageLeaver(page: PageWindow = window): LeavePage {
+  let leaving = false
+  page.addEventListener('pageshow', (event) => {
     // Back from the bfcache: this page is alive again and may leave again.
-    if (event.persisted) leaving = false
+    if ((event as PageTransitionEvent).persisted) leaving = false
   })
-  window.location.assign(sameOriginPath(url) ?? '/')
+  return (url) => {
+    if (leaving) return
+    leaving = true
+    page.location.assign(sameOriginPath(url) ?? '/')
+  }
 }

@@ -1,21 +1,20 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
+import { createSessionClient } from './session-client'
 import { installFakeApi, json, sessionInfo } from './testing/fake-api'
+import { createFakeLocks } from './testing/fake-locks'
 
+/** A fresh client (a tab) on the browser's navigator.locks, if the test installed one. */
 async function load() {
-  vi.resetModules()
-  return { ...(await import('./refresh')), ...(await import('./session-clock')), ...(await import('./connection-state')) }
+  const client = createSessionClient()
+  return { refreshSession: client.refresh, recordSession: client.clock.record, slowRefresh: client.slowRefresh }
 }
 
 /** navigator.locks as one browser has it: callbacks for a name run one after another. */
 function installLocks() {
-  let tail: Promise<unknown> = Promise.resolve()
-  const request = vi.fn((_name: string, callback: () => Promise<unknown>) => {
-    const run = tail.then(callback)
-    tail = run.catch(() => undefined)
-    return run
-  })
-  Object.defineProperty(navigator, 'locks', { value: { request }, configurable: true })
+  const locks = createFakeLocks()
+  const request = vi.fn(locks.request) as Mock & typeof locks.request
+  Object.defineProperty(navigator, 'locks', { value: { request, query: locks.query }, configurable: true })
   return request
 }
 

@@ -1,13 +1,23 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { noteServerDate, OFFSET_KEY, serverOffsetMs, subscribeServerOffset, toLocalTime } from './server-time'
+import { createServerTime, OFFSET_KEY, type ServerTime } from './server-time'
+import { browserStorage } from './shared-storage'
 
 const T = Date.parse('2030-01-01T09:00:00.000Z')
 const MIN = 60_000
 /** A Date header for a server reading its clock at `serverMs`: whole seconds, truncated. */
 const header = (serverMs: number) => new Date(Math.floor(serverMs / 1000) * 1000).toUTCString()
 
-beforeEach(() => localStorage.clear())
+// A fresh reader per test, on the real localStorage.
+let serverTime: ServerTime
+beforeEach(() => {
+  localStorage.clear()
+  serverTime = createServerTime(browserStorage())
+})
+const noteServerDate = (dateHeader: string | null, sentAt: number, receivedAt: number) => serverTime.noteServerDate(dateHeader, sentAt, receivedAt)
+const serverOffsetMs = () => serverTime.offsetMs()
+const toLocalTime = (serverMs: number) => serverTime.toLocalTime(serverMs)
+const subscribeServerOffset = (listener: () => void) => serverTime.subscribe(listener)
 
 describe('the server clock offset (SPEC §9 expiry tracking on a browser whose clock is wrong)', () => {
   it('clocks that agree to the second stay at 0, whatever the rounding of the header', () => {

@@ -1,13 +1,21 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { CLOCK_KEY, clearSessionClock, getSessionClock, recordSession, subscribeSessionClock } from './session-clock'
-import { noteServerDate, OFFSET_KEY } from './server-time'
+import { OFFSET_KEY } from './server-time'
+import { createSessionClient, type SessionClient } from './session-client'
+import { CLOCK_KEY } from './session-clock'
+import type { SessionInfo } from '@/lib/shared/api-types'
 import { sessionInfo } from './testing/fake-api'
 
+// A fresh client per test (its clock reads and writes the real localStorage).
+let client: SessionClient
 beforeEach(() => {
-  clearSessionClock()
   localStorage.clear()
+  client = createSessionClient()
 })
+const getSessionClock = () => client.clock.get()
+const recordSession = (session: SessionInfo, now?: number) => client.clock.record(session, now)
+const subscribeSessionClock = (listener: () => void) => client.clock.subscribe(listener)
+const noteServerDate = (dateHeader: string | null, sentAt: number, receivedAt: number) => client.serverTime.noteServerDate(dateHeader, sentAt, receivedAt)
 
 describe('SPEC §9 expiry tracking: times in localStorage, never tokens', () => {
   it('stores the session id and times only', () => {

@@ -4,7 +4,8 @@
 // browser's clock (./server-time.ts), so a clock minutes off still plans right.
 
 import type { SessionInfo } from '@/lib/shared/api-types'
-import { OFFSET_KEY, serverOffsetMs, subscribeServerOffset } from './server-time'
+import { OFFSET_KEY, type ServerTime } from './server-time'
+import type { SharedStorage } from './shared-storage'
 
 export type SessionClock = {
   sessionId: string
@@ -19,29 +20,14 @@ export type SessionClock = {
 
 export const CLOCK_KEY = 'njjwt.session-clock'
 
-let fallbackRaw: string | null = null // when localStorage is unavailable (disabled, private mode)
-let cachedRaw: string | null | undefined
-let cachedOffset = 0
-let cachedClock: SessionClock | null = null
-const listeners = new Set<() => void>()
-
-function readRaw(): string | null {
-  try {
-    return window.localStorage.getItem(CLOCK_KEY)
-  } catch {
-    return fallbackRaw
-  }
-}
-
-function writeRaw(raw: string | null) {
-  fallbackRaw = raw
-  try {
-    if (raw === null) window.localStorage.removeItem(CLOCK_KEY)
-    else window.localStorage.setItem(CLOCK_KEY, raw)
-  } catch {
-    // Keep the in-memory copy: this tab still works, other tabs just don't hear of it.
-  }
-  for (const listener of [...listeners]) listener()
+export type SessionClockStore = {
+  /** The shared clock, or null when no session is known. Same object until the stored value or the server offset changes. */
+  get: () => SessionClock | null
+  /** Records the times of a session the API just described (`now`: when it arrived). */
+  record: (session: SessionInfo, now?: number) => SessionClock | null
+  clear: () => void
+  /** Calls `listener` when this tab or another one changes the clock or the server offset. */
+  subscribe: (listener: () => void) => () => void
 }
 
 function parseClock(raw: string | null): SessionClock | null {
@@ -56,20 +42,6 @@ function parseClock(raw: string | null): SessionClock | null {
   }
 }
 
-/** The shared clock, or null when no session is known. Same object until the stored value or the server offset changes. */
-export function getSessionClock(): SessionClock | null {
-  if (typeof window === 'undefined') return null
-  const raw = readRaw()
-  const offset = serverOffsetMs()
-  if (raw !== cachedRaw || offset !== cachedOffset) {
-    cachedRaw = raw
-    cachedOffset = offset
-    const stored = parseClock(raw)
-    cachedClock = stored && { ...stored, accessExpiresAt: stored.accessExpiresAt - offset, expiresAt: stored.expiresAt - offset }
-  }
-  return cachedClock
-}
-
 /** The session as the server states it (server time). */
 function clockFromSession(session: SessionInfo, refreshedAt: number): SessionClock | null {
   const accessExpiresAt = Date.parse(session.accessTokenExpiresAt)
@@ -78,45 +50,68 @@ function clockFromSession(session: SessionInfo, refreshedAt: number): SessionClo
   return { sessionId: session.id, accessExpiresAt, expiresAt, refreshedAt, rememberMe: session.rememberMe }
 }
 
-/**
- * Records the times of a session the API just described. A later access expiry means a new
- * access token was issued about now; an earlier one is an older answer arriving late and must
- * not undo a newer refresh.
- */
-export function recordSession(session: SessionInfo, now = Date.now()): SessionClock | null {
-  // Compared and stored in server time: a new reading of the offset never looks like a new token.
-  const current = parseClock(readRaw())
-  const next = clockFromSession(session, now)
-  if (!next) return getSessionClock()
-  if (current && current.sessionId === next.sessionId) {
-    if (next.accessExpiresAt < current.accessExpiresAt) return getSessionClock()
-    if (next.accessExpiresAt === current.accessExpiresAt) {
-      if (next.expiresAt === current.expiresAt && next.rememberMe === current.rememberMe) return getSessionClock()
-      next.refreshedAt = current.refreshedAt
-    }
+type ClockDeps = { storage: SharedStorage; serverTime: ServerTime; now: () => number }
+
+export function createSessionClock({ storage, serverTime, now }: ClockDeps): SessionClockStore {
+  const listeners = new Set<() => void>()
+  let cachedRaw: string | null | undefined
+  let cachedOffset = 0
+  let cachedClock: SessionClock | null = null
+
+  const notify = () => {
+    for (const listener of [...listeners]) listener()
   }
-  writeRaw(JSON.stringify(next))
-  return getSessionClock()
-}
+  const write = (raw: string | null) => {
+    storage.write(CLOCK_KEY, raw)
+    notify()
+  }
 
-export function clearSessionClock() {
-  if (readRaw() !== null || fallbackRaw !== null) writeRaw(null)
-}
+  function get(): SessionClock | null {
+    const raw = storage.read(CLOCK_KEY)
+    const offset = serverTime.offsetMs()
+    if (raw !== cachedRaw || offset !== cachedOffset) {
+      cachedRaw = raw
+      cachedOffset = offset
+      const stored = parseClock(raw)
+      cachedClock = stored && { ...stored, accessExpiresAt: stored.accessExpiresAt - offset, expiresAt: stored.expiresAt - offset }
+    }
+    return cachedClock
+  }
 
-function onStorage(event: StorageEvent) {
-  // key null = another tab cleared all storage.
-  if (event.key !== CLOCK_KEY && event.key !== OFFSET_KEY && event.key !== null) return
-  for (const listener of [...listeners]) listener()
-}
-
-/** Calls `listener` when this tab or another one changes the clock. */
-export function subscribeSessionClock(listener: () => void): () => void {
-  if (listeners.size === 0) window.addEventListener('storage', onStorage)
-  listeners.add(listener)
-  const stopOffset = subscribeServerOffset(listener)
-  return () => {
-    stopOffset()
-    listeners.delete(listener)
-    if (listeners.size === 0) window.removeEventListener('storage', onStorage)
+  return {
+    get,
+    // A later access expiry means a new access token was issued about now; an earlier one is an
+    // older answer arriving late and must not undo a newer refresh. Compared and stored in server
+    // time: a new reading of the offset never looks like a new token.
+    record(session, at = now()) {
+      const current = parseClock(storage.read(CLOCK_KEY))
+      const next = clockFromSession(session, at)
+      if (!next) return get()
+      if (current && current.sessionId === next.sessionId) {
+        if (next.accessExpiresAt < current.accessExpiresAt) return get()
+        if (next.accessExpiresAt === current.accessExpiresAt) {
+          if (next.expiresAt === current.expiresAt && next.rememberMe === current.rememberMe) return get()
+          next.refreshedAt = current.refreshedAt
+        }
+      }
+      write(JSON.stringify(next))
+      return get()
+    },
+    clear() {
+      if (storage.read(CLOCK_KEY) !== null) write(null)
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      const stopOtherTabs = storage.onOtherTabChange((key) => {
+        // key null = another tab cleared all storage.
+        if (key === CLOCK_KEY || key === OFFSET_KEY || key === null) listener()
+      })
+      const stopOffset = serverTime.subscribe(listener)
+      return () => {
+        listeners.delete(listener)
+        stopOtherTabs()
+        stopOffset()
+      }
+    },
   }
 }

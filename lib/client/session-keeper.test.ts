@@ -1,5 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createSessionClient } from './session-client'
+import { CLOCK_KEY } from './session-clock'
 import { installFakeApi, json, sessionInfo } from './testing/fake-api'
 
 const SECOND = 1000
@@ -7,13 +9,12 @@ const MIN = 60 * SECOND
 const START = Date.parse('2030-01-01T09:00:00Z')
 
 async function startKeeper({ accessInMs = 15 * MIN, endInMs = 12 * 60 * MIN, proactiveMs = MIN, warningMs = 2 * MIN, activeAtStart = false, notDueBefore = 0, browserAheadMs = 0 } = {}) {
-  vi.resetModules()
-  const keeper = await import('./session-keeper')
-  const events = await import('./session-events')
-  const clock = await import('./session-clock')
+  // A fresh client per test: one tab, on the real localStorage and the storage-event channel.
+  const client = createSessionClient()
+  const { keeper, events, clock } = client
   // The session as the server states it, on its own clock; the browser's reading of the gap.
   if (browserAheadMs) localStorage.setItem('njjwt.server-offset', String(-browserAheadMs))
-  clock.recordSession(sessionInfo({ accessInMs, endInMs, now: START - browserAheadMs }), START)
+  clock.record(sessionInfo({ accessInMs, endInMs, now: START - browserAheadMs }), START)
   const signedOut: string[] = []
   events.onSignedOut((reason) => signedOut.push(reason))
   const api = installFakeApi(({ path }) => {
@@ -24,8 +25,17 @@ async function startKeeper({ accessInMs = 15 * MIN, endInMs = 12 * 60 * MIN, pro
     }
     return new Response(null, { status: 204 })
   })
-  const stop = keeper.startSessionKeeper({ proactiveMs, warningMs, activeAtStart })
-  return { ...keeper, ...clock, api, signedOut, stop, refreshes: () => api.count('POST', '/api/auth/refresh') }
+  const stop = keeper.start({ proactiveMs, warningMs, activeAtStart })
+  return {
+    expiryWarning: keeper.expiryWarning,
+    staySignedIn: keeper.staySignedIn,
+    getSessionClock: clock.get,
+    CLOCK_KEY,
+    api,
+    signedOut,
+    stop,
+    refreshes: () => api.count('POST', '/api/auth/refresh'),
+  }
 }
 
 const move = () => window.dispatchEvent(new PointerEvent('pointermove'))

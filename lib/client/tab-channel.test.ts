@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createSessionClient } from './session-client'
 import { openTabChannel, TAB_MESSAGE_KEY, type TabChannel, type TabMessage } from './tab-channel'
 import { sessionInfo } from './testing/fake-api'
 
@@ -76,9 +77,10 @@ describe('SPEC §9 another tab’s news applies here', () => {
     vi.stubGlobal('BroadcastChannel', undefined)
   })
 
+  // A fresh client per test: a tab that has heard nothing yet.
   async function loadTab() {
-    vi.resetModules()
-    return { ...(await import('./session-events')), ...(await import('./session-clock')) }
+    const { events, clock } = createSessionClient()
+    return { ...events, recordSession: clock.record, getSessionClock: clock.get }
   }
   const fromOtherTab = (message: TabMessage) =>
     window.dispatchEvent(new StorageEvent('storage', { key: TAB_MESSAGE_KEY, newValue: JSON.stringify({ message }) }))

@@ -79,10 +79,19 @@ export function openTabChannel({ useBroadcastChannel = typeof BroadcastChannel =
   }
 }
 
-let shared: TabChannel | null = null
-
-/** The tab's one channel, opened on first use (browser only). */
-export function tabChannel(): TabChannel {
-  shared ??= openTabChannel()
-  return shared
+/**
+ * A channel opened on first use: a client built during the server render (or never used) opens
+ * no BroadcastChannel and adds no listener.
+ */
+export function lazyTabChannel(open: () => TabChannel = openTabChannel): TabChannel {
+  let channel: TabChannel | null = null
+  const opened = () => (channel ??= open())
+  return {
+    post: (message) => opened().post(message),
+    subscribe: (listener) => opened().subscribe(listener),
+    close() {
+      channel?.close()
+      channel = null
+    },
+  }
 }

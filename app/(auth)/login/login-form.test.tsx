@@ -1,25 +1,32 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { leavePage } from '@/lib/client/leave-page'
-import { getSessionClock } from '@/lib/client/session-clock'
-import { announceSignedIn, announceSignedOut, isSignedOut } from '@/lib/client/session-events'
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock, type MockInstance } from 'vitest'
+import { SessionClientProvider } from '@/components/session/session-client-provider'
+import type { LeavePage } from '@/lib/client/leave-page'
+import { createSessionClient, type SessionClient } from '@/lib/client/session-client'
+import type { SessionEvents } from '@/lib/client/session-events'
 import { installFakeApi, json, problem, sessionInfo } from '@/lib/client/testing/fake-api'
 import { LoginForm } from './login-form'
 
-// jsdom cannot navigate; record where the form would send the person instead.
-vi.mock('@/lib/client/leave-page', () => ({ leavePage: vi.fn() }))
-vi.mock('@/lib/client/session-events', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@/lib/client/session-events')>()
-  return { ...actual, announceSignedIn: vi.fn(actual.announceSignedIn), announceSignedOut: vi.fn(actual.announceSignedOut) }
-})
+// A fresh client per test. jsdom cannot navigate: the client records where the form would send
+// the person instead; the spies see every announcement, the API client's own included.
+let client: SessionClient
+let leavePage: Mock<LeavePage>
+let announceSignedIn: MockInstance<SessionEvents['announceSignedIn']>
+let announceSignedOut: MockInstance<SessionEvents['announceSignedOut']>
+const getSessionClock = () => client.clock.get()
+const isSignedOut = () => client.events.isSignedOut()
 
 const user = { id: 'u1', email: 'user@example.com', name: null, role: 'user', permissions: ['profile:read'] }
 
 async function signIn({ email = 'user@example.com', password = 'user-password-1', rememberMe = false } = {}) {
   const person = userEvent.setup()
-  render(<LoginForm next="/sessions?tab=all" />)
+  render(
+    <SessionClientProvider client={client}>
+      <LoginForm next="/sessions?tab=all" />
+    </SessionClientProvider>,
+  )
   await person.type(screen.getByLabelText('Email'), email)
   await person.type(screen.getByLabelText('Password'), password)
   if (rememberMe) await person.click(screen.getByLabelText('Remember me'))
@@ -31,9 +38,10 @@ const alertText = () => screen.findByRole('alert').then((alert) => alert.textCon
 beforeEach(() => {
   localStorage.clear()
   vi.stubGlobal('BroadcastChannel', undefined)
-  vi.mocked(leavePage).mockClear()
-  vi.mocked(announceSignedIn).mockClear()
-  vi.mocked(announceSignedOut).mockClear()
+  leavePage = vi.fn<LeavePage>()
+  client = createSessionClient({ leavePage })
+  announceSignedIn = vi.spyOn(client.events, 'announceSignedIn')
+  announceSignedOut = vi.spyOn(client.events, 'announceSignedOut')
 })
 afterEach(() => {
   cleanup()

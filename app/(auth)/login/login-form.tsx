@@ -5,9 +5,7 @@ import { Field } from '@/components/forms/field'
 import { FormAlert } from '@/components/forms/form-alert'
 import { formProblemFrom, type FormProblem } from '@/components/forms/problem'
 import { useFormAttempt } from '@/components/forms/use-form-attempt'
-import { requestApi } from '@/lib/client/api'
-import { leavePage } from '@/lib/client/leave-page'
-import { announceSignedIn } from '@/lib/client/session-events'
+import { useSessionClient } from '@/components/session/session-client-provider'
 import type { SessionResponse } from '@/lib/shared/api-types'
 
 const FIELDS = ['email', 'password', 'rememberMe']
@@ -17,6 +15,7 @@ const retypePassword = (problem: FormProblem) => (problem.code === 'INVALID_CRED
 
 /** `next` is already a checked same-origin path (./next-path.ts). */
 export function LoginForm({ next }: { next: string }) {
+  const client = useSessionClient()
   const { formRef, pending, problem, begin, fail } = useFormAttempt(retypePassword)
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -25,7 +24,7 @@ export function LoginForm({ next }: { next: string }) {
     const form = new FormData(event.currentTarget)
     begin()
     // requestApi signs the tab out only on a 401 that ends a session; INVALID_CREDENTIALS is not one.
-    const result = await requestApi<SessionResponse>('/api/auth/login', {
+    const result = await client.api.request<SessionResponse>('/api/auth/login', {
       method: 'POST',
       body: {
         email: String(form.get('email') ?? ''),
@@ -35,10 +34,10 @@ export function LoginForm({ next }: { next: string }) {
     })
     if (!result.ok) return fail(formProblemFrom(result.error))
     // Other tabs (and their countdowns) learn of the session now, not at their next request.
-    if (result.data?.session) announceSignedIn(result.data.session)
+    if (result.data?.session) client.events.announceSignedIn(result.data.session)
     // A full page load, not router.push: no client router state from before may survive
     // (e.g. a prefetched signed-out redirect for /dashboard).
-    leavePage(next)
+    client.leavePage(next)
   }
 
   const errors = problem?.fieldErrors ?? {}

@@ -1,25 +1,31 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { leavePage } from '@/lib/client/leave-page'
-import { announceSignedIn, announceSignedOut } from '@/lib/client/session-events'
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock, type MockInstance } from 'vitest'
+import { SessionClientProvider } from '@/components/session/session-client-provider'
+import type { LeavePage } from '@/lib/client/leave-page'
+import { createSessionClient, type SessionClient } from '@/lib/client/session-client'
+import type { SessionEvents } from '@/lib/client/session-events'
 import { installFakeApi, json, problem, sessionInfo, type FakeHandler } from '@/lib/client/testing/fake-api'
 import { RegisterForm } from './register-form'
 
-// jsdom cannot navigate; record where the form would send the person instead.
-vi.mock('@/lib/client/leave-page', () => ({ leavePage: vi.fn() }))
-vi.mock('@/lib/client/session-events', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@/lib/client/session-events')>()
-  return { ...actual, announceSignedIn: vi.fn(actual.announceSignedIn), announceSignedOut: vi.fn(actual.announceSignedOut) }
-})
+// A fresh client per test. jsdom cannot navigate: the client records where the form would send
+// the person instead; the spies see every announcement, the API client's own included.
+let client: SessionClient
+let leavePage: Mock<LeavePage>
+let announceSignedIn: MockInstance<SessionEvents['announceSignedIn']>
+let announceSignedOut: MockInstance<SessionEvents['announceSignedOut']>
 
 const user = { id: 'u2', email: 'new@example.com', name: 'Ada', role: 'user', permissions: ['profile:read'] }
 
 async function register(handler: FakeHandler, { name = 'Ada' } = {}) {
   const api = installFakeApi(handler)
   const person = userEvent.setup()
-  render(<RegisterForm next="/dashboard" />)
+  render(
+    <SessionClientProvider client={client}>
+      <RegisterForm next="/dashboard" />
+    </SessionClientProvider>,
+  )
   await person.type(screen.getByLabelText('Email'), 'new@example.com')
   await person.type(screen.getByLabelText('Password'), 'new-password-1')
   if (name) await person.type(screen.getByLabelText(/^Name/), name)
@@ -32,9 +38,10 @@ const alertText = () => screen.findByRole('alert').then((alert) => alert.textCon
 beforeEach(() => {
   localStorage.clear()
   vi.stubGlobal('BroadcastChannel', undefined)
-  vi.mocked(leavePage).mockClear()
-  vi.mocked(announceSignedIn).mockClear()
-  vi.mocked(announceSignedOut).mockClear()
+  leavePage = vi.fn<LeavePage>()
+  client = createSessionClient({ leavePage })
+  announceSignedIn = vi.spyOn(client.events, 'announceSignedIn')
+  announceSignedOut = vi.spyOn(client.events, 'announceSignedOut')
 })
 afterEach(() => {
   cleanup()

@@ -6,9 +6,7 @@ import { Field } from '@/components/forms/field'
 import { FormAlert } from '@/components/forms/form-alert'
 import { formProblemFrom, type FormProblem } from '@/components/forms/problem'
 import { useFormAttempt } from '@/components/forms/use-form-attempt'
-import { requestApi } from '@/lib/client/api'
-import { leavePage } from '@/lib/client/leave-page'
-import { announceSignedIn } from '@/lib/client/session-events'
+import { useSessionClient } from '@/components/session/session-client-provider'
 import type { SessionResponse } from '@/lib/shared/api-types'
 import { PASSWORD_MIN_LENGTH } from '@/lib/shared/password-policy'
 
@@ -22,6 +20,7 @@ const SIGN_IN_AFTER_REGISTER_FAILED: FormProblem = {
 
 /** Registers (201, no session: SPEC §7), then signs in as the login form does and goes to `next`. */
 export function RegisterForm({ next }: { next: string }) {
+  const client = useSessionClient()
   const { formRef, pending, problem, begin, fail } = useFormAttempt()
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -33,16 +32,16 @@ export function RegisterForm({ next }: { next: string }) {
     const name = String(form.get('name') ?? '').trim()
     begin()
 
-    const registered = await requestApi('/api/auth/register', {
+    const registered = await client.api.request('/api/auth/register', {
       method: 'POST',
       body: name ? { email, password, name } : { email, password },
     })
     if (!registered.ok) return fail(formProblemFrom(registered.error))
-    const signedIn = await requestApi<SessionResponse>('/api/auth/login', { method: 'POST', body: { email, password, rememberMe: false } })
+    const signedIn = await client.api.request<SessionResponse>('/api/auth/login', { method: 'POST', body: { email, password, rememberMe: false } })
     if (!signedIn.ok) return fail(SIGN_IN_AFTER_REGISTER_FAILED)
-    if (signedIn.data?.session) announceSignedIn(signedIn.data.session)
+    if (signedIn.data?.session) client.events.announceSignedIn(signedIn.data.session)
     // A full page load, as after sign-in (see ../login/login-form.tsx).
-    leavePage(next)
+    client.leavePage(next)
   }
 
   const errors = problem?.fieldErrors ?? {}

@@ -3,10 +3,9 @@
 
 import { useEffect, useRef } from 'react'
 import type { SessionTimelineResponse, TimelineEntry } from '@/lib/shared/api-types'
-import { useApi } from './hooks'
-import { serverOffsetMs } from './server-time'
-import { getSessionClock, subscribeSessionClock, type SessionClock } from './session-clock'
-import { isSignedOut } from './session-events'
+import type { SessionClock } from '@/lib/client/session-clock'
+import { useSessionClient } from './session-client-provider'
+import { useApi } from './use-api'
 
 export const TIMELINE_PATH = '/api/auth/session/timeline'
 
@@ -19,13 +18,14 @@ export type TimelineCoverage = { sessionId: string; accessExpiresAt: number }
  * the token the page was rendered with. A token that is no longer live would make the fetch refresh
  * first: that is the session keeper's call, not a list's. Another session means the page reloads.
  */
-export function showsNewerToken(clock: SessionClock | null, covered: TimelineCoverage, now = Date.now(), offset = serverOffsetMs()): boolean {
+export function showsNewerToken(clock: SessionClock | null, covered: TimelineCoverage, now: number, offset: number): boolean {
   if (!clock || clock.sessionId !== covered.sessionId) return false
   return clock.accessExpiresAt + offset > covered.accessExpiresAt && clock.accessExpiresAt > now
 }
 
 /** The timeline, starting from the server's list; revalidated on each new access token, never on a timer. */
 export function useSessionTimeline(initial: SessionTimelineResponse, coverage: TimelineCoverage) {
+  const client = useSessionClient()
   const result = useApi<SessionTimelineResponse>(TIMELINE_PATH, {
     fallbackData: initial,
     revalidateOnMount: false,
@@ -39,15 +39,17 @@ export function useSessionTimeline(initial: SessionTimelineResponse, coverage: T
   const covered = useRef(coverage)
 
   useEffect(() => {
+    const { clock: sharedClock, events, serverTime, now } = client
     function followClock() {
-      const clock = getSessionClock()
-      if (isSignedOut() || !clock || !showsNewerToken(clock, covered.current)) return
-      covered.current = { sessionId: clock.sessionId, accessExpiresAt: clock.accessExpiresAt + serverOffsetMs() }
+      const clock = sharedClock.get()
+      const offset = serverTime.offsetMs()
+      if (events.isSignedOut() || !clock || !showsNewerToken(clock, covered.current, now(), offset)) return
+      covered.current = { sessionId: clock.sessionId, accessExpiresAt: clock.accessExpiresAt + offset }
       void mutate()
     }
     followClock() // a refresh between the server render and now
-    return subscribeSessionClock(followClock)
-  }, [mutate])
+    return sharedClock.subscribe(followClock)
+  }, [client, mutate])
   // SWR's cache outlives the page: coming back to it, the server's list may be the newer one.
   const events = data && newestId(data.events) > newestId(initial.events) ? data.events : initial.events
   return { events, error, isValidating }

@@ -2,13 +2,14 @@
 // the API client like every other read.
 
 import useSWRInfinite from 'swr/infinite'
-import { callApi } from './api'
-import type { ApiError } from './api-error'
+import type { ApiError } from '@/lib/client/api-error'
+import { useSessionClient } from '@/components/session/session-client-provider'
 
 type Page = { nextCursor: string | number | null }
 
 /** `path` is the first page's URL (with any filters); null waits. Later pages add `cursor`. */
 export function usePagedApi<T extends Page>(path: string | null) {
+  const { api } = useSessionClient()
   const pages = useSWRInfinite<T, ApiError>(
     (index, previous: T | null) => {
       if (path === null) return null
@@ -16,7 +17,7 @@ export function usePagedApi<T extends Page>(path: string | null) {
       if (previous?.nextCursor == null) return null
       return `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(String(previous.nextCursor))}`
     },
-    (key: string) => callApi<T>(key),
+    (key: string) => api.call<T>(key),
     // Later pages are not refetched whenever the first one is: "Load more" must stay put.
     { revalidateAll: false, revalidateFirstPage: true },
   )
