@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page } from '@playwright/test'
-import { DEMO_ADMIN, expectOnDashboard, showIdleWarningNow, signIn } from './support'
+import type { Page } from '@playwright/test'
+import { DEMO_ADMIN, DEMO_USER, expect, expectOnDashboard, showIdleWarningNow, signInWithForm, test } from './support'
 
 // SPEC §9: keyboard and screen-reader friendly. axe catches the mechanical part
 // (labels, contrast, landmarks, ARIA); run in both colour schemes.
@@ -23,10 +23,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
     test('the dashboard and a failed sign-in have no axe violations', async ({ page }) => {
       // Another email than the smoke test's, so the per-email failure limit stays far away.
-      await signIn(page, { email: `nobody-${colorScheme}@example.com`, password: 'wrong-password-1' })
+      await signInWithForm(page, { email: `nobody-${colorScheme}@example.com`, password: 'wrong-password-1' })
       await expect(page.locator('form').getByRole('alert')).toBeVisible()
       await expectNoViolations(page)
-      await signIn(page)
+      await signInWithForm(page)
       await expectOnDashboard(page)
       await page.getByRole('button', { name: 'Call protected API' }).click()
       await expect(page.getByRole('status').filter({ hasText: /^200\b/ })).toBeVisible()
@@ -35,8 +35,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoViolations(page)
     })
 
-    test('/sessions with its confirmation, /settings/password with its errors, and the idle warning', async ({ page }) => {
-      await signIn(page)
+    test('/sessions with its confirmation, /settings/password with its errors, and the idle warning', async ({ page, signInThroughApi, context }) => {
+      await signInThroughApi(DEMO_USER, { into: context })
+      await page.goto('/dashboard')
       await expectOnDashboard(page)
       await page.goto('/sessions')
       await expect(page.getByText('This device', { exact: true })).toBeVisible()
@@ -64,14 +65,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoViolations(page)
     })
 
-    test('/admin (users, roles, audit log) and the 403 page a user gets there', async ({ page }) => {
-      await signIn(page, DEMO_ADMIN)
+    test('/admin (users, roles, audit log) and the 403 page a user gets there', async ({ page, signInThroughApi, context }) => {
+      await signInThroughApi(DEMO_ADMIN, { into: context })
+      await page.goto('/dashboard')
       await expectOnDashboard(page)
       await page.goto('/admin')
       await expect(page.getByRole('status').filter({ hasText: /^Showing \d+ events?/ })).toBeVisible()
       await expectNoViolations(page)
-      await page.context().clearCookies()
-      await signIn(page)
+      await context.clearCookies()
+      await signInThroughApi(DEMO_USER, { into: context })
+      await page.goto('/dashboard')
       await expectOnDashboard(page)
       await page.goto('/admin')
       await expect(page.getByRole('heading', { level: 1 })).toContainText(/access|forbidden|403/i)
@@ -83,16 +86,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
 test('the sign-in form works with the keyboard alone', async ({ page }) => {
   await page.goto('/login')
   await page.getByLabel('Email').focus()
-  await page.keyboard.type('user@example.com')
+  await page.keyboard.type(DEMO_USER.email)
   await page.keyboard.press('Tab')
-  await page.keyboard.type('user-password-1')
+  await page.keyboard.type(DEMO_USER.password)
   await page.keyboard.press('Enter')
   await expectOnDashboard(page)
 })
 
-test('the layout fits a 360 px wide screen without sideways scrolling', async ({ page }) => {
+test('the layout fits a 360 px wide screen without sideways scrolling', async ({ page, signInThroughApi, context }) => {
   await page.setViewportSize({ width: 360, height: 740 })
-  await signIn(page)
+  await signInThroughApi(DEMO_USER, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
   expect(overflow).toBeLessThanOrEqual(0)

@@ -1,5 +1,6 @@
 import { expect, test as base, type APIRequestContext, type APIResponse } from '@playwright/test'
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
+import { DEMO_ADMIN, DEMO_USER, credentials } from './support'
 
 // The HTTP contract of SPEC §2, §3, §4, §6 and §7, exercised the way a client that knows only the
 // spec would: plain requests, no browser. Runs against the e2e server of playwright.config.ts
@@ -10,8 +11,8 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JS
 // register 10/h, login 100/15 min) are shared with the other e2e files. Keep refreshes under ~45
 // and registrations under ~5; wrong passwords go to throwaway emails (5 failures per email+IP).
 
-const USER = { email: 'user@example.com', password: 'user-password-1' }
-const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' }
+const USER = credentials(DEMO_USER)
+const ADMIN = credentials(DEMO_ADMIN)
 const EVIL = 'https://evil.example'
 // One user agent for every client: a refresh from another one is a session anomaly (SPEC §5).
 const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 nj-jwt-api-contract'

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test'
-import { expectOnDashboard, signIn } from './support'
+import { DEMO_USER, credentials, expect, expectOnDashboard, test } from './support'
 
 // SPEC §5 on the real server: without AUTH_TRUST_PROXY the client IP is the socket's address.
 // Forwarding headers a client makes up (and our own peer header) change nothing.
@@ -11,7 +10,7 @@ test('spoofed forwarding headers cannot pose as another address', async ({ playw
     'x-njjwt-peer-address': '203.0.113.69',
   }
   const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: spoof })
-  const login = await api.post('/api/auth/login', { data: { email: 'user@example.com', password: 'user-password-1', transport: 'bearer' } })
+  const login = await api.post('/api/auth/login', { data: { ...credentials(DEMO_USER), transport: 'bearer' } })
   expect(login.status()).toBe(200)
   const { accessToken } = await login.json()
   const sessions = await api.get('/api/auth/sessions', { headers: { authorization: `Bearer ${accessToken}` } })
@@ -24,8 +23,9 @@ test('spoofed forwarding headers cannot pose as another address', async ({ playw
   await api.dispose()
 })
 
-test('a page a role may not see answers 403 with the forbidden page', async ({ page }) => {
-  await signIn(page)
+test('a page a role may not see answers 403 with the forbidden page', async ({ page, context, signInThroughApi }) => {
+  await signInThroughApi(DEMO_USER, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
   const response = await page.goto('/admin')
   expect(response?.status()).toBe(403)

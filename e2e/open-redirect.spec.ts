@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test'
-import { expectOnDashboard, signIn } from './support'
+import { DEMO_USER, expect, expectOnDashboard, signInWithForm, test } from './support'
 
 // Issue 8 item 2 (CWE-601, SPEC §9 "returns to `next`: same-origin paths only"). `next` passed the
 // first-character check and the URL parser then removed the dot segment: `/.//evil.example`
@@ -20,7 +19,7 @@ test('signing in with an open-redirect `next` lands on this site, in this tab an
   // Hydrated (the theme select waits for it), so the page listens to other tabs.
   await expect(waiting.getByRole('combobox', { name: 'Theme' })).toBeEnabled()
 
-  await signIn(page, undefined, `?next=${encodeURIComponent('/.//evil.example')}`)
+  await signInWithForm(page, DEMO_USER, { query: `?next=${encodeURIComponent('/.//evil.example')}` })
   await expectOnDashboard(page)
   await expectOnDashboard(waiting)
   for (const tab of [page, waiting]) expect(new URL(tab.url()).origin).toBe(new URL(baseURL!).origin)

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { DEMO_ADMIN, DEMO_USER, expectOnDashboard, signIn } from './support'
+import type { BrowserContext, Page } from '@playwright/test'
+import { DEMO_ADMIN, DEMO_USER, expect, expectOnDashboard, test } from './support'
 
 // SPEC §9 screens: /sessions, /settings/password, /admin, and dark mode. Other e2e files share
 // the demo accounts, so everything that changes an account (role, password, sessions) happens
@@ -36,16 +36,18 @@ async function expectNoSeriousViolations(page: Page) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
 }
 
-test('a user opening /admin sees the 403 page', async ({ page }) => {
-  await signIn(page, DEMO_USER)
+test('a user opening /admin sees the 403 page', async ({ page, context, signInThroughApi }) => {
+  await signInThroughApi(DEMO_USER, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
   const response = await page.goto('/admin')
   expect(response?.status()).toBe(403)
   await expect(page.getByRole('heading', { level: 1, name: 'You don’t have access to this page' })).toBeVisible()
 })
 
-test('an admin changes a role, signs the user out everywhere and reads the audit log by event', async ({ page }) => {
-  await signIn(page, DEMO_ADMIN)
+test('an admin changes a role, signs the user out everywhere and reads the audit log by event', async ({ page, context, signInThroughApi }) => {
+  await signInThroughApi(DEMO_ADMIN, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
   await page.goto('/admin')
   await expect(page.getByRole('heading', { level: 1, name: 'Admin' })).toBeVisible()
@@ -78,14 +80,16 @@ test('an admin changes a role, signs the user out everywhere and reads the audit
   await expect(role).toHaveValue('user')
 })
 
-test('/sessions shows this device, and revoking another context’s session signs that one out', async ({ page, browser }) => {
+test('/sessions shows this device, and revoking another context’s session signs that one out', async ({ page, context, browser, signInThroughApi }) => {
   test.slow() // three sign-ins, each a deliberate password hash
   const other = await browser.newContext()
   await stayActive(other)
   const otherPage = await other.newPage()
-  await signIn(otherPage, throwaway)
+  await signInThroughApi(throwaway, { into: other })
+  await otherPage.goto('/dashboard')
   await expectOnDashboard(otherPage)
-  await signIn(page, throwaway)
+  await signInThroughApi(throwaway, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
 
   await page.goto('/sessions')
@@ -116,14 +120,16 @@ test('/sessions shows this device, and revoking another context’s session sign
   await other.close()
 })
 
-test('a password change keeps this session, signs the others out, and the new password works', async ({ page, browser }) => {
+test('a password change keeps this session, signs the others out, and the new password works', async ({ page, context, browser, signInThroughApi }) => {
   test.slow() // three sign-ins, each a deliberate password hash
   const other = await browser.newContext()
   await stayActive(other)
   const otherPage = await other.newPage()
-  await signIn(otherPage, throwaway)
+  await signInThroughApi(throwaway, { into: other })
+  await otherPage.goto('/dashboard')
   await expectOnDashboard(otherPage)
-  await signIn(page, throwaway)
+  await signInThroughApi(throwaway, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
 
   await page.goto('/settings/password')
@@ -151,7 +157,8 @@ test('a password change keeps this session, signs the others out, and the new pa
   const fresh = await browser.newContext()
   await stayActive(fresh)
   const freshPage = await fresh.newPage()
-  await signIn(freshPage, throwaway)
+  await signInThroughApi(throwaway, { into: fresh })
+  await freshPage.goto('/dashboard')
   await expectOnDashboard(freshPage)
   await fresh.close()
 })
@@ -185,8 +192,9 @@ test('the theme choice wins over the system, is remembered, applies before paint
 })
 
 // axe on these screens, light and dark: e2e/a11y.spec.ts.
-test('/admin fits 360 px: wide tables scroll inside their own region, the page never sideways', async ({ page }) => {
-  await signIn(page, DEMO_ADMIN)
+test('/admin fits 360 px: wide tables scroll inside their own region, the page never sideways', async ({ page, context, signInThroughApi }) => {
+  await signInThroughApi(DEMO_ADMIN, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
   await page.goto('/admin')
   await expect(page.getByRole('status').filter({ hasText: /^Showing \d+ events?/ })).toBeVisible()

@@ -1,6 +1,6 @@
-import { test, expect, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import path from 'node:path'
-import { DEMO_ADMIN, DEMO_USER, expectOnDashboard, showIdleWarningNow, signIn } from './support'
+import { DEMO_ADMIN, DEMO_USER, expect, expectOnDashboard, showIdleWarningNow, test } from './support'
 
 // The README's pictures (docs/screenshots/). Every run takes them, so a screen that stops
 // rendering fails here; `npm run screenshots` (UPDATE_SCREENSHOTS=1) writes them into the repo.
@@ -22,8 +22,9 @@ test('login, with the line people see after their session expired', async ({ pag
   await shoot(page, 'login')
 })
 
-test('dashboard with the countdown and a protected API call', async ({ page }) => {
-  await signIn(page, DEMO_USER)
+test('dashboard with the countdown and a protected API call', async ({ page, context, signInThroughApi }) => {
+  await signInThroughApi(DEMO_USER, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
   await page.getByRole('button', { name: 'Call protected API' }).click()
   await expect(page.getByRole('status').filter({ hasText: /^200\b/ })).toBeVisible()
@@ -32,8 +33,9 @@ test('dashboard with the countdown and a protected API call', async ({ page }) =
   await shoot(page, 'dashboard')
 })
 
-test('the idle warning', async ({ page }) => {
-  await signIn(page, DEMO_USER)
+test('the idle warning', async ({ page, context, signInThroughApi }) => {
+  await signInThroughApi(DEMO_USER, { into: context })
+  await page.goto('/dashboard')
   await expectOnDashboard(page)
   await showIdleWarningNow(page)
   await expect(page.getByRole('alertdialog')).toContainText('Stay signed in?')
@@ -41,10 +43,10 @@ test('the idle warning', async ({ page }) => {
 })
 
 test.describe('at 360 px', () => {
-  test.use({ viewport: { width: 360, height: 740 } })
+  test.use({ viewport: { width: 360, height: 740 }, signedInAs: DEMO_USER })
 
   test('sessions', async ({ page }) => {
-    await signIn(page, DEMO_USER)
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     await page.goto('/sessions')
     await expect(page.getByText('This device', { exact: true })).toBeVisible()
@@ -53,10 +55,10 @@ test.describe('at 360 px', () => {
 })
 
 test.describe('in dark mode', () => {
-  test.use({ colorScheme: 'dark' })
+  test.use({ colorScheme: 'dark', signedInAs: DEMO_ADMIN })
 
   test('admin: users and the audit log', async ({ page }) => {
-    await signIn(page, DEMO_ADMIN)
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     await page.goto('/admin')
     await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible()

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import {
   ACCESS_TTL_MS,
   REFRESH_PATH,
@@ -15,7 +15,7 @@ import {
   watchForAlertDialogs,
   type SeenRequest,
 } from './session-support'
-import { DEMO_USER, expectOnDashboard, expectSentToLogin } from './support'
+import { DEMO_USER, expect, expectOnDashboard, expectSentToLogin, test } from './support'
 
 // SPEC §9 as a person lives it, with the short lifetimes of playwright.config.ts: access 20 s,
 // proactive refresh 4 s before access expiry, warning 10 s before expiry (the server rotates
@@ -48,11 +48,13 @@ test.describe('SPEC §9: silent refresh for active people', () => {
   test('an active person stays signed in across three access lifetimes, with no dialog and exactly one refresh per lifetime', async ({
     page,
     context,
+    signInThroughApi,
   }) => {
     test.setTimeout(150_000)
     await watchForAlertDialogs(page)
     const requests = recordRequests(context)
-    const signedInAt = await signInTimed(page)
+    const signedInAt = (await signInThroughApi(DEMO_USER, { into: context })).at
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
 
     // Input every 3 s until the fourth refresh: the sign-in token and three refreshed ones
@@ -93,10 +95,11 @@ test.describe('SPEC §9: silent refresh for active people', () => {
     test.info().annotations.push({ type: 'refreshes (ms after sign-in)', description: refreshes.map((r) => r.at - signedInAt).join(', ') })
   })
 
-  test('three tabs on the dashboard over two lifetimes: one refresh per lifetime in all, the same countdown in every tab', async ({ page, context }) => {
+  test('three tabs on the dashboard over two lifetimes: one refresh per lifetime in all, the same countdown in every tab', async ({ page, context, signInThroughApi }) => {
     test.setTimeout(90_000)
     const requests = recordRequests(context)
-    const signedInAt = await signInTimed(page)
+    const signedInAt = (await signInThroughApi(DEMO_USER, { into: context })).at
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     const tabs = [page, await openTab(context), await openTab(context)]
     for (const tab of tabs) await expectOnDashboard(tab)
@@ -142,7 +145,7 @@ test.describe('SPEC §9: silent refresh for active people', () => {
     test.info().annotations.push({ type: 'countdown readings', description: readings.map((r) => r.join('/')).join(' ') })
   })
 
-  test('an access token that expired before a protected API call is refreshed and the call replayed, invisibly', async ({ page, context }) => {
+  test('an access token that expired before a protected API call is refreshed and the call replayed, invisibly', async ({ page, context, signInThroughApi }) => {
     test.setTimeout(60_000)
     const requests = recordRequests(context)
     // The proactive refresh (due ~16 s after sign-in) never reaches the server, as when a laptop
@@ -154,7 +157,8 @@ test.describe('SPEC §9: silent refresh for active people', () => {
       blocked++
       return route.abort('internetdisconnected')
     })
-    const signedInAt = await signInTimed(page)
+    const signedInAt = (await signInThroughApi(DEMO_USER, { into: context })).at
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     await expect.poll(() => blocked, { timeout: 25_000 }).toBeGreaterThanOrEqual(3)
 
@@ -196,10 +200,12 @@ test.describe('SPEC §9: the idle warning', () => {
   test('idle → the warning in every tab → [Stay signed in] extends the session with a toast and closes the dialog everywhere', async ({
     page,
     context,
+    signInThroughApi,
   }) => {
     test.setTimeout(90_000)
     const requests = recordRequests(context)
-    const signedInAt = await signInTimed(page)
+    const signedInAt = (await signInThroughApi(DEMO_USER, { into: context })).at
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     const tabs = [page, await openTab(context)]
 
@@ -239,11 +245,13 @@ test.describe('SPEC §9: the idle warning', () => {
   test('idle → no answer → signed out at expiry onto /login with the reason → signing in returns to the page it left, query included', async ({
     page,
     context,
+    signInThroughApi,
   }) => {
     test.setTimeout(90_000)
     const requests = recordRequests(context)
     const left = '/dashboard?view=tokens&from=e2e'
-    const signedInAt = await signInTimed(page, { query: `?next=${encodeURIComponent(left)}` })
+    const signedInAt = (await signInThroughApi(DEMO_USER, { into: context })).at
+    await page.goto(left)
     await expect(page).toHaveURL((url) => url.pathname + url.search === left)
     await expectOnDashboard(page)
 
@@ -281,9 +289,10 @@ test.describe('SPEC §9: across tabs and devices', () => {
     await expect(waiting.getByText('This device', { exact: true })).toBeVisible()
   })
 
-  test('signing out in one tab puts every tab on the login page within a second', async ({ page, context }) => {
+  test('signing out in one tab puts every tab on the login page within a second', async ({ page, context, signInThroughApi }) => {
     test.setTimeout(60_000)
-    await signInTimed(page)
+    await signInThroughApi(DEMO_USER, { into: context })
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     const tabs = [page, await openTab(context), await openTab(context)]
     for (const tab of tabs) await expectOnDashboard(tab)
@@ -310,9 +319,10 @@ test.describe('SPEC §9: across tabs and devices', () => {
     await expectSentToLogin(tabs[1]!, '/dashboard')
   })
 
-  test('a session revoked from /sessions in another browser signs this one out with a toast on its next action', async ({ page, context, browser }) => {
+  test('a session revoked from /sessions in another browser signs this one out with a toast on its next action', async ({ page, context, browser, signInThroughApi }) => {
     const requests = recordRequests(context)
-    await signInTimed(page)
+    await signInThroughApi(DEMO_USER, { into: context })
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
 
     // The same person on another device ends this session from its /sessions page. "Sign out
@@ -322,7 +332,8 @@ test.describe('SPEC §9: across tabs and devices', () => {
     await elsewhere.addInitScript(() => setInterval(() => window.dispatchEvent(new Event('pointermove')), 1500))
     try {
       const other = await elsewhere.newPage()
-      await signInTimed(other)
+      await signInThroughApi(DEMO_USER, { into: elsewhere })
+      await other.goto('/dashboard')
       await expectOnDashboard(other)
       await other.goto('/sessions')
       const thisDevice = other.locator('.device-list article').filter({ has: other.getByText('This device', { exact: true }) })
@@ -382,11 +393,12 @@ test.describe('SPEC §9 and §3: Remember me', () => {
 })
 
 test.describe('SPEC §9: slow and lost connections', () => {
-  test('a refresh slower than a second shows a spinner, and a lost connection is retried, said, and recovered from', async ({ page, context }) => {
+  test('a refresh slower than a second shows a spinner, and a lost connection is retried, said, and recovered from', async ({ page, context, signInThroughApi }) => {
     test.setTimeout(90_000)
     await context.addInitScript(() => setInterval(() => window.dispatchEvent(new Event('pointermove')), 1500))
     const requests = recordRequests(context)
-    await signInTimed(page)
+    await signInThroughApi(DEMO_USER, { into: context })
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
 
     // The proactive refresh (~16 s in) takes 1.8 s: past the 1 s mark the spinner shows, then goes.
@@ -427,6 +439,8 @@ test.describe('SPEC §9 on a browser whose clock is wrong', () => {
     // The page's clock runs 5 minutes ahead of the server's (and the test's); time still flows.
     await context.clock.install({ time: Date.now() + 5 * 60_000 })
     const requests = recordRequests(context)
+    // Through the form: its answer is this browser's first reading of the server's clock. (Arriving
+    // signed in with no reading yet, the page makes one early not-due refresh before it has one.)
     const signedInAt = await signInTimed(page)
     await expectOnDashboard(page)
     const skew = (await page.evaluate(() => Date.now())) - Date.now()

@@ -1,5 +1,5 @@
 import { expect, type BrowserContext, type Page, type Request, type Response } from '@playwright/test'
-import { DEMO_USER } from './support'
+import { DEMO_USER, signInWithForm } from './support'
 
 // Helpers for e2e/session-experience.spec.ts: the session lifetimes of playwright.config.ts,
 // request counting, simulated input and reading the shared countdown.
@@ -34,15 +34,11 @@ export function recordRequests(context: BrowserContext) {
 /**
  * Signs in through the form (on `page`, which has to be the first page of its context to keep
  * the context's requests simple) and returns the moment the login answer arrived: the access
- * token's lifetime starts about then.
+ * token's lifetime starts about then. For tests of the form; others use `signedInAs` (./support.ts).
  */
 export async function signInTimed(page: Page, { query = '', rememberMe = false, user = DEMO_USER } = {}): Promise<number> {
-  await page.goto(`/login${query}`)
-  await page.getByLabel('Email').fill(user.email)
-  await page.getByLabel('Password').fill(user.password)
-  if (rememberMe) await page.getByLabel('Remember me').check()
   const answer = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/api/auth/login')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signInWithForm(page, user, { query, rememberMe })
   expect((await answer).status()).toBe(200)
   return Date.now()
 }

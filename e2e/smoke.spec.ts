@@ -1,9 +1,8 @@
-import { expect, test } from '@playwright/test'
-import { DEMO_USER, expectOnDashboard, expectSentToLogin, expectTokensOutOfReach, signIn } from './support'
+import { DEMO_USER, expect, expectOnDashboard, expectSentToLogin, expectTokensOutOfReach, signInWithForm, test } from './support'
 
 test.describe('SPEC §9: signing in through the browser', () => {
   test('the demo user signs in with the form and sees their email and token claims', async ({ page, context }) => {
-    await signIn(page)
+    await signInWithForm(page)
     await expectOnDashboard(page)
     await expect(page.getByText(DEMO_USER.email)).toBeVisible()
     const claims = page.getByLabel('Access token claims')
@@ -14,7 +13,7 @@ test.describe('SPEC §9: signing in through the browser', () => {
   })
 
   test('a wrong password shows a friendly message, not an error code', async ({ page }) => {
-    await signIn(page, { email: DEMO_USER.email, password: 'not-the-password' })
+    await signInWithForm(page, { email: DEMO_USER.email, password: 'not-the-password' })
     const alert = page.locator('form').getByRole('alert')
     await expect(alert).toContainText('don’t match')
     await expect(alert).not.toContainText('INVALID_CREDENTIALS')
@@ -29,18 +28,18 @@ test.describe('SPEC §6 and §9: returning to the page that asked for sign-in', 
   })
 
   test('signing in with ?next=/dashboard returns there', async ({ page }) => {
-    await signIn(page, DEMO_USER, '?next=%2Fdashboard')
+    await signInWithForm(page, DEMO_USER, { query: '?next=%2Fdashboard' })
     await expectOnDashboard(page)
   })
 
   test('signing in with ?next= another same-origin page returns to that page', async ({ page }) => {
-    await signIn(page, DEMO_USER, '?next=%2Ferrors%2FFORBIDDEN')
+    await signInWithForm(page, DEMO_USER, { query: '?next=%2Ferrors%2FFORBIDDEN' })
     await expect(page).toHaveURL((url) => url.pathname === '/errors/FORBIDDEN')
   })
 
   for (const next of ['//evil.example', '/\\evil.example', 'https://evil.example/dashboard']) {
     test(`an open-redirect attempt (next=${next}) lands on the dashboard instead`, async ({ page }) => {
-      await signIn(page, DEMO_USER, `?next=${encodeURIComponent(next)}`)
+      await signInWithForm(page, DEMO_USER, { query: `?next=${encodeURIComponent(next)}` })
       await expectOnDashboard(page)
       expect(new URL(page.url()).host).toBe(new URL(test.info().project.use.baseURL!).host)
     })
@@ -48,8 +47,21 @@ test.describe('SPEC §6 and §9: returning to the page that asked for sign-in', 
 })
 
 test.describe('SPEC §7 and §6: using and ending the session', () => {
+  test.use({ signedInAs: DEMO_USER })
+
+  test('a browser signed in through the API holds its own session: its refresh passes the device and user-agent binding', async ({ page }) => {
+    await page.goto('/dashboard')
+    await expectOnDashboard(page)
+    // Not due yet, so nothing is issued; but the binding (SPEC §5) is checked before that (§4.5, §4.6).
+    const refresh = await page.evaluate(async () => {
+      const response = await fetch('/api/auth/refresh', { method: 'POST' })
+      return { status: response.status, body: await response.text() }
+    })
+    expect(refresh.status, refresh.body).toBe(200)
+  })
+
   test('"Call protected API" gets a 200 from /api/me', async ({ page }) => {
-    await signIn(page)
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     await page.getByRole('button', { name: 'Call protected API' }).click()
     await expect(page.getByRole('status').filter({ hasText: /^200\b/ })).toBeVisible()
@@ -57,7 +69,7 @@ test.describe('SPEC §7 and §6: using and ending the session', () => {
   })
 
   test('signing out returns to sign-in and the dashboard is closed afterwards', async ({ page }) => {
-    await signIn(page)
+    await page.goto('/dashboard')
     await expectOnDashboard(page)
     await page.getByRole('button', { name: 'Sign out' }).click()
     await expect(page).toHaveURL((url) => url.pathname === '/login')

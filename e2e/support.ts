@@ -1,19 +1,103 @@
-import { expect, type BrowserContext, type Page } from '@playwright/test'
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test'
 
-// Seeded in embedded mode (SPEC §7).
-import { DEMO_ADMIN, DEMO_USER } from '../lib/shared/demo-users'
+// Seeded in embedded mode (SPEC §7); the only copy of the demo accounts is the app's own.
+import { DEMO_ADMIN, DEMO_USER, type DemoUser } from '../lib/shared/demo-users'
 
-export { DEMO_ADMIN, DEMO_USER }
+export { DEMO_ADMIN, DEMO_USER, expect }
+
+export type Credentials = Pick<DemoUser, 'email' | 'password'>
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
+
+/** What a sign-in form or API client sends: the email and password, nothing else of the account. */
+export const credentials = ({ email, password }: Credentials): Credentials => ({ email, password })
 
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/
 
-/** Fills and submits the sign-in form at `/login` (plus an optional query string). */
-export async function signIn(page: Page, user: { email: string; password: string } = DEMO_USER, query = '') {
+/**
+ * Fills and submits the sign-in form at `/login` (plus an optional query string). Only for tests
+ * of the form itself; a test that only needs to be signed in uses `signedInAs` below.
+ */
+export async function signInWithForm(page: Page, user: Credentials = DEMO_USER, { query = '', rememberMe = false } = {}) {
   await page.goto(`/login${query}`)
   await page.getByLabel('Email').fill(user.email)
   await page.getByLabel('Password').fill(user.password)
+  if (rememberMe) await page.getByLabel('Remember me').check()
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
+
+export type SignedIn = { user: Credentials; state: StorageState; /** When the login answer arrived (epoch ms): the access token's lifetime starts about then. */ at: number }
+
+type SignInFixtures = {
+  /** Signs this test's browser in through the API before it starts: `test.use({ signedInAs: DEMO_USER })`. */
+  signedInAs: Credentials | null
+  /** Signs `user` in through the API (cookie mode); `into` a browser context gives it the cookies. */
+  signInThroughApi: (user: Credentials, options?: { rememberMe?: boolean; into?: BrowserContext }) => Promise<SignedIn>
+  /** The sign-in `signedInAs` asked for, null without one. */
+  signedIn: SignedIn | null
+}
+
+// The headers the browser itself sends, by context options: the session binds the user agent,
+// Accept-Language and platform hint of the sign-in (SPEC §5), so a sign-in made without them
+// would end in SESSION_ANOMALY at the browser's first refresh.
+const browserHeaders = new Map<string, Promise<Record<string, string>>>()
+
+/**
+ * Learns them from a navigation the browser makes to the site's origin, answered by the test
+ * itself (page.route): no request reaches the server.
+ */
+async function headersOfBrowser(newContext: () => Promise<BrowserContext>, baseURL: string): Promise<Record<string, string>> {
+  const context = await newContext()
+  try {
+    const page = await context.newPage()
+    const url = new URL('/__e2e-browser-headers', baseURL).href
+    let sent: Record<string, string> = {}
+    await page.route(url, async (route) => {
+      sent = await route.request().allHeaders()
+      await route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>headers</title>' })
+    })
+    await page.goto(url)
+    return Object.fromEntries(Object.entries(sent).filter(([name]) => name === 'user-agent' || name === 'accept-language' || name.startsWith('sec-ch-ua')))
+  } finally {
+    await context.close()
+  }
+}
+
+/**
+ * Specs that only need someone signed in sign in through the API, not the form: one
+ * `POST /api/auth/login` per sign-in, as the form makes (the per-IP login budget, see
+ * e2e/api-contract.spec.ts), with this site's Origin and the browser's own headers.
+ */
+export const test = base.extend<SignInFixtures>({
+  signedInAs: [null, { option: true }],
+
+  signInThroughApi: async ({ playwright, browser, baseURL, userAgent, locale, extraHTTPHeaders }, provide) => {
+    const key = JSON.stringify([userAgent, locale, extraHTTPHeaders])
+    await provide(async (user, { rememberMe = false, into } = {}) => {
+      // The options named: a context made in a fixture, before the test's own, gets no defaults.
+      if (!browserHeaders.has(key)) browserHeaders.set(key, headersOfBrowser(() => browser.newContext({ userAgent, locale, extraHTTPHeaders }), baseURL!))
+      const headers = await browserHeaders.get(key)!
+      const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { ...headers, origin: new URL(baseURL!).origin } })
+      try {
+        const login = await api.post('/api/auth/login', { data: { ...credentials(user), rememberMe } })
+        const at = Date.now()
+        expect(login.status(), `sign-in of ${user.email}: ${await login.text()}`).toBe(200)
+        const signedIn = { user, state: await api.storageState(), at }
+        if (into) await into.addCookies(signedIn.state.cookies)
+        return signedIn
+      } finally {
+        await api.dispose()
+      }
+    })
+  },
+
+  signedIn: async ({ signedInAs, signInThroughApi }, provide) => {
+    await provide(signedInAs ? await signInThroughApi(signedInAs) : null)
+  },
+
+  storageState: async ({ signedIn, storageState }, provide) => {
+    await provide(signedIn?.state ?? storageState)
+  },
+})
 
 export async function expectOnDashboard(page: Page) {
   await expect(page).toHaveURL((url) => url.pathname === '/dashboard')

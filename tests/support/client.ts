@@ -1,23 +1,9 @@
 import { NextRequest } from 'next/server'
-import * as catchAll from '@/app/api/[...path]/route'
-import * as login from '@/app/api/auth/login/route'
-import * as logout from '@/app/api/auth/logout/route'
-import * as refresh from '@/app/api/auth/refresh/route'
-import * as register from '@/app/api/auth/register/route'
-import * as session from '@/app/api/auth/session/route'
-import * as me from '@/app/api/me/route'
-import * as password from '@/app/api/auth/password/route'
-import * as sessionsList from '@/app/api/auth/sessions/route'
-import * as sessionOne from '@/app/api/auth/sessions/[id]/route'
-import * as revokeOthers from '@/app/api/auth/sessions/revoke-others/route'
-import * as adminUsers from '@/app/api/admin/users/route'
-import * as adminUser from '@/app/api/admin/users/[id]/route'
-import * as adminRevoke from '@/app/api/admin/users/[id]/revoke-sessions/route'
-import * as adminAudit from '@/app/api/admin/audit/route'
-import * as jwks from '@/app/.well-known/jwks.json/route'
+import { DecodeError } from 'next/dist/shared/lib/utils'
 import { proxy } from '@/proxy'
 import { PEER_HEADER } from '@/lib/http/client-info'
 import { gateRunsOn } from './proxy-matcher'
+import { findRoute, handlerFor } from './routes'
 import { expect } from 'vitest'
 
 // Drives the real route handlers and the real gate with real Requests, in process. A client keeps
@@ -43,28 +29,6 @@ export async function expectProblem(response: Response, status: number, code: st
   expect(response.headers.get('content-type')).toBe('application/problem+json')
   return body
 }
-
-type Handler = (request: Request, context: unknown) => Response | Promise<Response>
-const ROUTES: Record<string, Record<string, Handler | undefined>> = {
-  '/api/auth/login': login,
-  '/api/auth/logout': logout,
-  '/api/auth/refresh': refresh,
-  '/api/auth/register': register,
-  '/api/auth/session': session,
-  '/api/me': me,
-  '/api/auth/password': password,
-  '/api/auth/sessions': sessionsList,
-  '/api/auth/sessions/revoke-others': revokeOthers,
-  '/api/admin/users': adminUsers,
-  '/api/admin/audit': adminAudit,
-  '/.well-known/jwks.json': jwks,
-}
-/** Dynamic segments, tried after the exact paths (as Next's router does). */
-const PARAM_ROUTES: Array<[RegExp, Record<string, unknown>]> = [
-  [/^\/api\/auth\/sessions\/(?<id>[^/]+)$/, sessionOne],
-  [/^\/api\/admin\/users\/(?<id>[^/]+)\/revoke-sessions$/, adminRevoke],
-  [/^\/api\/admin\/users\/(?<id>[^/]+)$/, adminUser],
-]
 
 export type CallOptions = {
   body?: unknown
@@ -122,22 +86,25 @@ export class TestClient {
   }
 }
 
+/**
+ * Runs `request` through the route handler Next would pick from app/ (tests/support/routes.ts),
+ * with `{ params: Promise<…> }` decoded as Next decodes them (an undecodable param: Next's 400).
+ * Next's redirect of `/x/` to `/x` happens before routing and is not modelled: like Next's
+ * matchers, `/x/` reaches the handler of `/x`.
+ */
 export async function dispatch(request: Request): Promise<Response> {
-  const { pathname } = new URL(request.url)
-  let params: Record<string, string> = {}
-  let routeModule: Record<string, unknown> | undefined = ROUTES[pathname]
-  for (const [pattern, candidate] of routeModule ? [] : PARAM_ROUTES) {
-    const match = pattern.exec(pathname)
-    if (match) {
-      routeModule = candidate
-      params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]))
-      break
-    }
+  const url = new URL(request.url)
+  let found: ReturnType<typeof findRoute>
+  try {
+    found = findRoute(url.pathname)
+  } catch (error) {
+    if (error instanceof DecodeError) return new Response(null, { status: 400 })
+    throw error
   }
-  routeModule ??= pathname.startsWith('/api/') ? catchAll : undefined
-  const handler = routeModule?.[request.method] as Handler | undefined
-  if (!handler) return new Response(null, { status: routeModule ? 405 : 404 })
-  return handler(request, { params: Promise.resolve(params) })
+  if (!found) return new Response(null, { status: 404 })
+  const handler = await handlerFor(found.route, request.method)
+  if (!handler) return new Response(null, { status: 405 })
+  return handler(request, { params: Promise.resolve(found.params) })
 }
 
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
