@@ -27,6 +27,11 @@ export class HashingBusyError extends Error {
   }
 }
 
+/** How many hashes are running and waiting in this process (metrics, tests). */
+export function hashingLoad(): { running: number; waiting: number } {
+  return { running: hashing.activeCount, waiting: hashing.pendingCount }
+}
+
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
   if (hashing.pendingCount >= HASH_QUEUE) return Promise.reject(new HashingBusyError('Too many password checks in flight'))
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }
@@ -44,11 +49,19 @@ export async function hashPassword(password: string, cost = DEFAULT_COST): Promi
   return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64url')}$${key.toString('base64url')}`
 }
 
+/** Cost fields scrypt accepts and that stay within a sane amount of work (a corrupt row is not a 500). */
+function usableCost(N: number, r: number, p: number): boolean {
+  const whole = (value: number, max: number) => Number.isSafeInteger(value) && value >= 1 && value <= max
+  return whole(N, 2 ** 20) && N > 1 && (N & (N - 1)) === 0 && whole(r, 32) && whole(p, 16)
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$')
   if (scheme !== 'scrypt' || !salt || !key) return false
+  const cost = { N: Number(n), r: Number(r), p: Number(p) }
+  if (!usableCost(cost.N, cost.r, cost.p)) return false
   const expected = Buffer.from(key, 'base64url')
-  const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) })
+  const actual = await derive(password, Buffer.from(salt, 'base64url'), cost)
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
 

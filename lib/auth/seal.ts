@@ -18,7 +18,9 @@ export function seal(plaintext: string, token: string, salt: string): string {
 export function unseal(sealed: string, token: string, salt: string): string | null {
   try {
     const raw = Buffer.from(sealed, 'base64url')
-    const decipher = createDecipheriv('aes-256-gcm', keyFrom(token, salt), raw.subarray(0, 12))
+    if (raw.length < 28) return null
+    // A full 16-byte tag only: GCM would otherwise accept a truncated one (NIST SP 800-38D §5.2.1.2).
+    const decipher = createDecipheriv('aes-256-gcm', keyFrom(token, salt), raw.subarray(0, 12), { authTagLength: 16 })
     decipher.setAuthTag(raw.subarray(12, 28))
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
   } catch {
