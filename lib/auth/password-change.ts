@@ -28,11 +28,18 @@ export async function changePassword(input: PasswordChangeInput, nowMs: number):
   const attempt = await guardPasswordAttempt(user.email, input.client, user.id)
   if (!attempt.ok) return attempt
   try {
-    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    let valid: boolean
+    try {
+      valid = await verifyPassword(input.currentPassword, user.passwordHash)
+    } catch (error) {
+      await attempt.settle('unchecked') // never checked (busy): counts nothing
+      throw error
+    }
+    await attempt.settle(valid ? 'correct' : 'wrong')
+    if (!valid) {
       // 400, not 401: a wrong current password must not look like a dead session to the client.
       return fail('VALIDATION_FAILED', { detail: 'The current password is wrong.', errors: { currentPassword: ['The current password is wrong'] } })
     }
-    await attempt.succeeded()
     const changed = await replacePassword({ user, session, newPassword: input.newPassword, client: input.client }, nowMs)
     if (!changed) return fail('ACCESS_TOKEN_REVOKED')
     const { tokens, session: current } = changed

@@ -42,14 +42,20 @@ export async function signIn(input: SignInInput, nowMs: number): Promise<Outcome
   try {
     const attempt = await guardPasswordAttempt(input.email, client)
     if (!attempt.ok) return attempt
-    const user = await findUserByEmail(input.email)
-    // Same work whether or not the email exists: no account enumeration by timing.
-    const valid = user ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstDummy(input.password)
+    let valid = false
+    let user: Awaited<ReturnType<typeof findUserByEmail>> = null
+    try {
+      user = await findUserByEmail(input.email)
+      // Same work whether or not the email exists: no account enumeration by timing.
+      valid = user ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstDummy(input.password)
+      await attempt.settle(valid ? 'correct' : 'wrong')
+    } finally {
+      await attempt.settle('unchecked') // a check that never finished (busy, database down) counts nothing
+    }
     if (!user || !valid) {
       await recordAudit(await getDb(), { event: 'login_failed', at: new Date(nowMs), userId: user?.id, ip: client.ip, userAgent: client.userAgent, detail: { reason: user ? 'wrong_password' : 'unknown_email' } })
       return fail('INVALID_CREDENTIALS', { detail: WRONG })
     }
-    await attempt.succeeded()
     const deviceId = acceptDeviceId(input.offeredDeviceId, await getKeySet())
     // Stamped now, not when the request began: the password check may have waited its turn for
     // seconds, and the tokens owe the client their whole lifetime (issue 10).

@@ -1,6 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit'
 import { Redis } from '@upstash/redis'
 import { KvUnavailableError } from './errors'
+import { attemptKeys, BEGIN_ATTEMPT, beginArgs, END_ATTEMPT, endArgs, verdictOf } from './attempt-scripts'
 import type { RateLimiter, RateLimitRule } from './types'
 
 /**
@@ -34,6 +35,15 @@ export function createUpstashRateLimiter(options: { url: string; token: string; 
   }
 
   return {
+    async beginAttempt(key, rule, holdSeconds) {
+      const keys = attemptKeys(prefix, safeIdentifier(key), rule)
+      const reply = await unavailableOnError('beginAttempt', () => redis.eval(BEGIN_ATTEMPT, [keys.failures, keys.pending], beginArgs(rule, holdSeconds)))
+      return verdictOf(reply, keys.windowEndsAt)
+    },
+    async endAttempt(key, rule, result) {
+      const keys = attemptKeys(prefix, safeIdentifier(key), rule)
+      await unavailableOnError('endAttempt', () => redis.eval(END_ATTEMPT, [keys.failures, keys.pending], endArgs(result, keys.windowEndsAt)))
+    },
     async limit(key, rule) {
       const result = await unavailableOnError('limit', () => limiterFor(rule).limit(safeIdentifier(key)))
       if (result.reason === 'timeout') throw new KvUnavailableError('Rate limit timed out')

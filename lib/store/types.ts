@@ -37,4 +37,16 @@ export interface RateLimiter {
   limit(key: string, rule: RateLimitRule): Promise<RateLimitResult>
   /** Forgets the key's count in the current window (after a successful login, say). */
   reset(key: string, rule: RateLimitRule): Promise<void>
+  /**
+   * A password guess about to be checked (SPEC §7 failure budget): `go` holds one of the window's
+   * `limit` slots (failures so far plus checks in flight, across instances); `wait` when checks in
+   * flight hold the rest; `locked` when `limit` guesses of this window were wrong. A held slot is
+   * given up after `holdSeconds` if `endAttempt` never comes (a crashed instance).
+   */
+  beginAttempt(key: string, rule: RateLimitRule, holdSeconds: number): Promise<AttemptVerdict>
+  /** The held slot's check ended: a wrong guess stays counted, a right one clears the window's count, an unchecked one counts nothing. */
+  endAttempt(key: string, rule: RateLimitRule, result: AttemptResult): Promise<void>
 }
+
+export type AttemptVerdict = { state: 'go' } | { state: 'wait' } | { state: 'locked'; retryAfterSeconds: number }
+export type AttemptResult = 'correct' | 'wrong' | 'unchecked'
