@@ -51,6 +51,14 @@ describe('defaults', () => {
     expect(loadConfig({ KV_REST_API_URL: 'https://k', KV_REST_API_TOKEN: 't2' }).kv).toEqual({ kind: 'upstash', url: 'https://k', token: 't2' })
   })
 
+  it('puts the KV on Redis over TCP with REDIS_URL, after the Upstash REST variables and before the in-process default', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).kv).toEqual({ kind: 'redis', url: 'redis://cache:6379' })
+    expect(loadConfig({ REDIS_URL: 'rediss://u:p@cache:6380/1' }).kv).toEqual({ kind: 'redis', url: 'rediss://u:p@cache:6380/1' })
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379', KV_REST_API_URL: 'https://k', KV_REST_API_TOKEN: 't' }).kv).toEqual({ kind: 'upstash', url: 'https://k', token: 't' })
+    expect(loadConfig({ REDIS_URL: '' }).kv).toEqual({ kind: 'memory' })
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL/)
+  })
+
   it('never seeds demo users into a real database unless SEED_DEMO_USERS=1', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://a/1' }).seedDemoUsers).toBe(false)
     expect(loadConfig({ DATABASE_URL: 'postgres://a/1', SEED_DEMO_USERS: '1' }).seedDemoUsers).toBe(true)
@@ -66,6 +74,8 @@ describe('on Vercel', () => {
 
   it('starts with a database, a KV and signing keys', () => {
     expect(loadConfig(complete).onVercel).toBe(true)
+    // Vercel's Redis integration sets REDIS_URL instead of the REST variables.
+    expect(loadConfig({ ...complete, KV_REST_API_URL: undefined, KV_REST_API_TOKEN: undefined, REDIS_URL: 'rediss://default:x@redis.example:6379' }).kv.kind).toBe('redis')
   })
 
   it.each([

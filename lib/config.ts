@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   KV_REST_API_TOKEN: optionalString,
   UPSTASH_REDIS_REST_URL: optionalString,
   UPSTASH_REDIS_REST_TOKEN: optionalString,
+  REDIS_URL: optionalString.refine((value) => value === undefined || /^rediss?:\/\//.test(value), 'use a redis:// or rediss:// URL'),
   AUTH_SIGNING_KEYS: optionalString,
   AUTH_ISSUER: optionalString,
   AUTH_AUDIENCE: optionalString,
@@ -95,7 +96,12 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     database: databaseUrl
       ? ({ kind: 'postgres', url: databaseUrl } as const)
       : ({ kind: 'pglite', dir: env.NODE_ENV === 'test' ? null : `${env.DATA_DIR}/pglite` } as const),
-    kv: kvUrl && kvToken ? ({ kind: 'upstash', url: kvUrl, token: kvToken } as const) : ({ kind: 'memory' } as const),
+    // Precedence (SPEC §1, docs/decisions/018): the Upstash REST variables, then REDIS_URL, then in-process.
+    kv: kvUrl && kvToken
+      ? ({ kind: 'upstash', url: kvUrl, token: kvToken } as const)
+      : env.REDIS_URL
+        ? ({ kind: 'redis', url: env.REDIS_URL } as const)
+        : ({ kind: 'memory' } as const),
     signingKeys: env.AUTH_SIGNING_KEYS,
     dataDir: env.DATA_DIR,
     seedDemoUsers: !databaseUrl || env.SEED_DEMO_USERS,
@@ -138,7 +144,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (config.onVercel) {
     const missing: string[] = []
     if (config.database.kind !== 'postgres') missing.push('DATABASE_URL (or POSTGRES_URL)')
-    if (config.kv.kind !== 'upstash') missing.push('KV_REST_API_URL and KV_REST_API_TOKEN (or UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)')
+    if (config.kv.kind === 'memory') missing.push('REDIS_URL, or KV_REST_API_URL and KV_REST_API_TOKEN (or UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)')
     if (!config.signingKeys) missing.push('AUTH_SIGNING_KEYS (create one with `npm run keys:generate`)')
     if (missing.length > 0) {
       throw new ConfigError(`NJ-JWT on Vercel needs real storage and keys. Set: ${missing.join('; ')}`)

@@ -1,5 +1,6 @@
 import { getConfig } from '@/lib/config'
 import { createMemoryRateLimiter } from './rate-limit-memory'
+import { createRedisRateLimiter } from './rate-limit-redis'
 import { createUpstashRateLimiter } from './rate-limit-upstash'
 import type { RateLimiter } from './types'
 
@@ -11,7 +12,7 @@ export function getRateLimiter(): RateLimiter {
   if (!globalLimiter.__njjwtRateLimiter) {
     const { kv } = getConfig()
     globalLimiter.__njjwtRateLimiter =
-      kv.kind === 'upstash' ? createUpstashRateLimiter({ url: kv.url, token: kv.token }) : createMemoryRateLimiter()
+      kv.kind === 'upstash' ? createUpstashRateLimiter(kv) : kv.kind === 'redis' ? createRedisRateLimiter(kv) : createMemoryRateLimiter()
   }
   return globalLimiter.__njjwtRateLimiter
 }

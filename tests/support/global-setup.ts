@@ -11,6 +11,8 @@ declare module 'vitest' {
     kvRestToken: string
     /** A migrated, empty PGlite data directory (tar) that each test file's database starts from. */
     pgliteSnapshot: string
+    /** REDIS_URL for the TCP backend; empty when not set. */
+    redisUrl: string
   }
 }
 
@@ -19,6 +21,7 @@ export default async function globalSetup(project: TestProject) {
   const teardown: Array<() => Promise<void>> = []
   project.provide('pgliteSnapshot', await migratedPgliteSnapshot(teardown))
   const redisUrl = process.env.REDIS_URL
+  project.provide('redisUrl', redisUrl ?? '')
   if (redisUrl) {
     const bridge = await startRestBridge({ redisUrl })
     project.provide('kvRestUrl', bridge.url)

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { connectResp, RespError, type RespReply } from './resp-connection'
+import { Redis } from 'ioredis'
+
+type Reply = Buffer | string | number | null | Error | Reply[]
 
 /**
  * Test-only server speaking the Upstash REST protocol in front of a real Redis, so that
@@ -10,10 +12,13 @@ import { connectResp, RespError, type RespReply } from './resp-connection'
  * `/multi-exec` with JSON command arrays; `{result}` or `{error}` (400) back.
  */
 export async function startRestBridge(options: { redisUrl: string }): Promise<{ url: string; token: string; close(): Promise<void> }> {
-  const redis = connectResp(options.redisUrl)
+  // The app's own Redis client library (lib/store/redis-client.ts), here in buffer mode so values
+  // come back as the bytes they were set as.
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 })
   const token = randomBytes(24).toString('hex')
   const scripts = createScriptTranslator()
-  await redis.send([['PING']]) // fail at startup, not in the first test, when Redis is down
+  await redis.ping() // fail at startup, not in the first test, when Redis is down
+  const run = async (args: string[]): Promise<Reply> => redis.callBuffer(args[0]!, ...args.slice(1)).then((value) => value as Reply, (error: Error) => error)
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => reply(res, 500, { error: error instanceof Error ? error.message : String(error) }))
@@ -24,24 +29,28 @@ export async function startRestBridge(options: { redisUrl: string }): Promise<{ 
     if (req.headers.authorization !== `Bearer ${token}`) return reply(res, 401, { error: 'Unauthorized' })
     const body = JSON.parse(await readBody(req)) as unknown
     // The client asks for base64 by default so that binary values survive JSON.
-    const encode = (value: RespReply) => toJson(value, req.headers['upstash-encoding'] === 'base64')
-    const item = (value: RespReply) => (value instanceof RespError ? { error: value.message } : { result: encode(value) })
+    const base64 = req.headers['upstash-encoding'] === 'base64'
+    const item = (args: string[], value: Reply) => (value instanceof Error ? { error: value.message } : { result: toJson(value, base64, isStatusReply(args)) })
     const commands = () => (body as unknown[]).map((command) => scripts.toRedis(toArgs(command)))
 
     switch (req.url) {
       case '/': {
-        const [result] = await redis.send([scripts.toRedis(toArgs(body))])
-        return result instanceof RespError ? reply(res, 400, { error: result.message }) : reply(res, 200, { result: encode(result!) })
+        const args = scripts.toRedis(toArgs(body))
+        const result = await run(args)
+        return result instanceof Error ? reply(res, 400, { error: result.message }) : reply(res, 200, item(args, result))
       }
-      case '/pipeline':
-        return reply(res, 200, (await redis.send(commands())).map(item))
+      case '/pipeline': {
+        const all = commands()
+        return reply(res, 200, await Promise.all(all.map(async (args) => item(args, await run(args)))))
+      }
       case '/multi-exec': {
-        // One write keeps MULTI…EXEC contiguous on the shared connection.
-        const replies = await redis.send([['MULTI'], ...commands(), ['EXEC']])
-        const exec = replies.at(-1)
-        if (exec instanceof RespError) return reply(res, 400, { error: exec.message })
-        if (!Array.isArray(exec)) return reply(res, 400, { error: 'EXECABORT Transaction discarded' })
-        return reply(res, 200, exec.map(item))
+        const all = commands()
+        const multi = redis.multi()
+        for (const args of all) multi.callBuffer(args[0]!, ...args.slice(1))
+        const replies = await multi.exec().catch((error: Error) => error)
+        if (replies instanceof Error) return reply(res, 400, { error: replies.message })
+        if (!replies) return reply(res, 400, { error: 'EXECABORT Transaction discarded' })
+        return reply(res, 200, replies.map(([error, value], i) => item(all[i]!, (error ?? value) as Reply)))
       }
       default:
         return reply(res, 404, { error: `Unknown path ${req.url}` })
@@ -56,7 +65,7 @@ export async function startRestBridge(options: { redisUrl: string }): Promise<{ 
     async close() {
       server.closeAllConnections() // the client keeps connections alive
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      redis.close()
+      redis.disconnect()
     },
   }
 }
@@ -96,13 +105,23 @@ function toArgs(command: unknown): string[] {
   return command.map((part) => (typeof part === 'string' ? part : typeof part === 'object' ? JSON.stringify(part) : String(part)))
 }
 
-/** Upstash's base64 mode: every string is base64 of its bytes; numbers and nil stay. */
-function toJson(value: RespReply, base64: boolean): unknown {
-  if (Array.isArray(value)) return value.map((element) => toJson(element, base64))
-  if (value instanceof RespError) return value.message
-  if (Buffer.isBuffer(value)) return base64 ? value.toString('base64') : value.toString('utf8')
-  // Status replies: the client keeps a bare "OK" as it is, so Upstash sends that one raw.
-  if (typeof value === 'string') return base64 && value !== 'OK' ? Buffer.from(value).toString('base64') : value
+// Commands whose reply is a status ("OK"), not data: Upstash sends those raw even in base64 mode.
+const STATUS_COMMANDS = new Set(['set', 'setex', 'psetex', 'mset', 'ping', 'flushdb', 'flushall', 'select', 'rename', 'ltrim', 'lset', 'hmset', 'restore'])
+
+function isStatusReply(args: string[]): boolean {
+  const command = (args[0] ?? '').toLowerCase()
+  if (command === 'script' && (args[1] ?? '').toLowerCase() === 'flush') return true
+  return STATUS_COMMANDS.has(command) && !(command === 'set' && args.some((arg) => arg.toLowerCase() === 'get'))
+}
+
+/** Upstash's base64 mode: every string is base64 of its bytes; numbers and nil stay; a status stays raw. */
+function toJson(value: Reply, base64: boolean, status: boolean): unknown {
+  if (Array.isArray(value)) return value.map((element) => toJson(element, base64, false))
+  if (value instanceof Error) return value.message
+  if (Buffer.isBuffer(value) || typeof value === 'string') {
+    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value)
+    return base64 && !status ? bytes.toString('base64') : bytes.toString('utf8')
+  }
   return value
 }
 
