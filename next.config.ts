@@ -2,7 +2,7 @@ import type { NextConfig } from 'next'
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder at run time.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg'],
+  serverExternalPackages: ['@electric-sql/pglite', 'pg', '@node-rs/argon2'],
   // The container path (Dockerfile): `.next/standalone/server.js` with only the files it needs.
   // `next start` keeps working for the embedded default and the e2e tests.
   output: 'standalone',

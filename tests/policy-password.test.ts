@@ -270,7 +270,7 @@ describe('§7 password change: what it refuses', () => {
 })
 
 describe('§7 passwords at rest and at sign-in', () => {
-  it('are stored as scrypt with OWASP parameters (N=2^17, r=8, p=1) and a per-user salt, never in clear', async () => {
+  it('are stored as argon2id with OWASP parameters (m=19 MiB, t=2, p=1) and a per-user salt, never in clear (decision 019)', async () => {
     const register = (email: string) => new TestClient().call('POST', '/api/auth/register', { body: { email, password: 'same-password-twice' } })
     await register('salted-one@example.test')
     await register('salted-two@example.test')
@@ -278,7 +278,7 @@ describe('§7 passwords at rest and at sign-in', () => {
     const hashes = rows.filter((r) => r.email.startsWith('salted-')).map((r) => r.passwordHash)
     expect(hashes).toHaveLength(2)
     for (const hash of hashes) {
-      expect(hash).toMatch(/^scrypt\$131072\$8\$1\$[\w-]{22}\$[\w-]{43}$/)
+      expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[\w+/]{22}\$[\w+/]{43}$/)
       expect(hash).not.toContain('same-password-twice')
     }
     expect(hashes[0]).not.toBe(hashes[1])

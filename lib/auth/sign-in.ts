@@ -7,11 +7,11 @@ import { getDb } from '@/lib/store/db'
 import { acceptDeviceId } from './device-id'
 import { getKeySet } from './keys'
 import { checkLimit, guardPasswordAttempt, rateLimited } from './limits'
-import { HashingBusyError, verifyAgainstDummy, verifyPassword } from './passwords'
+import { hashPassword, HashingBusyError, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords'
 import type { IssuedTokens } from './rotation'
 import { startSession } from './sessions'
 import { takeSignInSlot } from './sign-in-slots'
-import { findUserByEmail } from './users'
+import { findUserByEmail, upgradePasswordHash } from './users'
 import { sessionView, userView, type SessionView } from './views'
 
 export type SignInInput = {
@@ -56,6 +56,7 @@ export async function signIn(input: SignInInput, nowMs: number): Promise<Outcome
       await recordAudit(await getDb(), { event: 'login_failed', at: new Date(nowMs), userId: user?.id, ip: client.ip, userAgent: client.userAgent, detail: { reason: user ? 'wrong_password' : 'unknown_email' } })
       return fail('INVALID_CREDENTIALS', { detail: WRONG })
     }
+    if (needsRehash(user.passwordHash)) await rehash(user.id, user.passwordHash, input.password)
     const deviceId = acceptDeviceId(input.offeredDeviceId, await getKeySet())
     // Stamped now, not when the request began: the password check may have waited its turn for
     // seconds, and the tokens owe the client their whole lifetime (issue 10).
@@ -68,5 +69,14 @@ export async function signIn(input: SignInInput, nowMs: number): Promise<Outcome
     throw error
   } finally {
     slot.release()
+  }
+}
+
+/** An scrypt (or weaker argon2id) hash becomes argon2id at the current cost; a busy server just tries next time. */
+async function rehash(userId: string, checked: string, password: string): Promise<void> {
+  try {
+    await upgradePasswordHash(userId, checked, await hashPassword(password))
+  } catch (error) {
+    if (!HashingBusyError.is(error)) throw error
   }
 }

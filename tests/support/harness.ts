@@ -105,8 +105,13 @@ export function startFakeClock(start = Date.parse('2026-01-05T09:00:00Z')) {
   }
 }
 
-// Cheap scrypt parameters for test users (the cost travels in the hash); demo users use the real ones.
-const TEST_COST = { N: 2 ** 10, r: 8, p: 1 }
+// Test users share one full-strength argon2id hash per password, made once per file: sign-in then
+// verifies as in production, and nothing needs rehashing (lib/auth/passwords.ts needsRehash).
+const hashes = new Map<string, Promise<string>>()
+const hashOf = (password: string) => {
+  if (!hashes.has(password)) hashes.set(password, hashPassword(password))
+  return hashes.get(password)!
+}
 let counter = 0
 
 export async function createUser(db: Db, overrides: { email?: string; password?: string; role?: 'admin' | 'user'; name?: string } = {}) {
@@ -115,7 +120,7 @@ export async function createUser(db: Db, overrides: { email?: string; password?:
   const now = new Date()
   const [user] = await db
     .insert(users)
-    .values({ id: newUuidV7(), email, name: overrides.name ?? 'Test Person', role: overrides.role ?? 'user', passwordHash: await hashPassword(password, TEST_COST), createdAt: now, updatedAt: now })
+    .values({ id: newUuidV7(), email, name: overrides.name ?? 'Test Person', role: overrides.role ?? 'user', passwordHash: await hashOf(password), createdAt: now, updatedAt: now })
     .returning()
   return { ...user!, password }
 }
