@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { authenticateAccessToken, type AccessFailure } from '@/lib/auth/access'
+import { GATE_VERDICT_HEADER, gateVerdict } from '@/lib/auth/gate-verdict'
+import { getKeySet } from '@/lib/auth/keys'
 import { hasPermission, requiredPermission } from '@/lib/auth/rbac'
 import { refreshSession } from '@/lib/auth/refresh'
 import { deadSessionCookies, pairCookies, readAuthRequest, type AuthRequest } from '@/lib/http/auth-edge'
@@ -82,7 +84,13 @@ async function gate(request: NextRequest, pathname: string, isApi: boolean): Pro
   const auth = readAuthRequest(request)
   const cookieRefresh = auth.transport === 'cookie' ? auth.refreshToken : undefined
   const result = await authenticateAccessToken(auth.accessToken, now, cookieRefresh !== undefined)
-  if (result.ok) return authorize(request, pathname, isApi, result.claims.permissions)
+  if (result.ok) {
+    if (!isApi) return authorize(request, pathname, false, result.claims.permissions)
+    // The route handler authenticates again; this verdict spares it a second denylist read.
+    const forwarded = new Headers(request.headers)
+    forwarded.set(GATE_VERDICT_HEADER, gateVerdict(await getKeySet(), result.claims.jti, { method: request.method, path: pathname }, now))
+    return authorize(request, pathname, true, result.claims.permissions, forwarded)
+  }
 
   const navigation = !isApi && request.method === 'GET' && auth.transport === 'cookie'
   if (navigation && cookieRefresh && REFRESHABLE.includes(result.code)) return refreshDuringNavigation(request, pathname, auth, now)

@@ -20,6 +20,8 @@ export type KeySet = {
    * key rotation the old key's ids are still recognised.
    */
   deviceIdKeys: Buffer[]
+  /** HMAC keys for the gate's verdict to the handlers of the same request (lib/auth/gate-verdict.ts), likewise. */
+  gateKeys: Buffer[]
 }
 
 /** A purpose-bound secret from a private key's scalar (HKDF, RFC 5869); the key itself never leaves. */
@@ -39,6 +41,7 @@ export async function importKeySet(privateJwks: JWK[]): Promise<KeySet> {
   const verifying = new Map<string, KeyObject>()
   const publicJwks: JWK[] = []
   const deviceIdKeys: Buffer[] = []
+  const gateKeys: Buffer[] = []
   let signing: SigningKey | undefined
   for (const jwk of privateJwks) {
     if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d || !jwk.kid) {
@@ -54,9 +57,10 @@ export async function importKeySet(privateJwks: JWK[]): Promise<KeySet> {
     verifying.set(jwk.kid, createPublicKey(privateKey))
     publicJwks.push({ ...publicJwk, alg: 'ES256', use: 'sig' })
     deviceIdKeys.push(deriveSecret(jwk.d, 'device-id v1'))
+    gateKeys.push(deriveSecret(jwk.d, 'gate-verdict v1'))
     signing ??= { kid: jwk.kid, privateKey }
   }
-  return { signing: signing!, verifying, publicJwks, deviceIdKeys }
+  return { signing: signing!, verifying, publicJwks, deviceIdKeys, gateKeys }
 }
 
 /** Embedded/dev without AUTH_SIGNING_KEYS: one generated key, kept under DATA_DIR across restarts. */

@@ -2,6 +2,7 @@ import type { NextRequest } from 'next/server'
 import { getConfig } from '@/lib/config'
 import type { Failure } from '@/lib/shared/outcome'
 import type { ClientInfo } from '@/lib/shared/client-info'
+import { GATE_VERDICT_HEADER } from '@/lib/shared/gate-header'
 import { readClientInfo } from './client-info'
 import { clearedSessionCookies, isSecureContext, readAuthCookies, sessionCookies, writeCookies, type CookieToSet } from './cookies'
 import { assertSameOrigin } from './csrf'
@@ -23,16 +24,19 @@ export type AuthRequest = {
   refreshToken?: string
   /** `X-Device-Id` in bearer mode, the device cookie in cookie mode (SPEC §5). */
   deviceId?: string
-  client: ClientInfo
+  /** Who is asking (SPEC §5); worked out on first use, since a valid token's request never needs it. */
+  readonly client: ClientInfo
   /** This site's origin as the browser used it (lib/http/origin.ts). */
   origin: string
   /** Secure cookies (`__Host-` names) apply. */
   secure: boolean
+  /** The gate's verdict on this request, if it came through the gate (lib/auth/gate-verdict.ts), and what it is bound to. */
+  gate: { verdict: string | undefined; method: string; path: string }
 }
 
 /** What the use cases need to authenticate the caller (lib/auth/access.ts). */
-export function credential(auth: AuthRequest): { accessToken: string | undefined; refreshCookie: boolean } {
-  return { accessToken: auth.accessToken, refreshCookie: auth.transport === 'cookie' && auth.refreshToken !== undefined }
+export function credential(auth: AuthRequest): { accessToken: string | undefined; refreshCookie: boolean; gate: AuthRequest['gate'] } {
+  return { accessToken: auth.accessToken, refreshCookie: auth.transport === 'cookie' && auth.refreshToken !== undefined, gate: auth.gate }
 }
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i
@@ -52,15 +56,19 @@ export function bearerToken(headers: Headers): string | undefined {
 export function readAuthRequest(request: Request | NextRequest, body: { refreshToken?: string; transport?: Transport } = {}): AuthRequest {
   const origin = requestOrigin(request)
   const secure = isSecureContext(origin)
-  const client = readClientInfo(request.headers)
   const bearer = bearerToken(request.headers)
   const transport = body.transport ?? (bearer !== undefined || body.refreshToken !== undefined ? 'bearer' : 'cookie')
+  const path = 'nextUrl' in request ? request.nextUrl.pathname : new URL(request.url).pathname
+  const gate = { verdict: request.headers.get(GATE_VERDICT_HEADER) ?? undefined, method: request.method, path }
+  let client: ClientInfo | undefined
+  const lazyClient = () => (client ??= readClientInfo(request.headers))
   if (transport === 'bearer') {
-    return { transport, accessToken: bearer, refreshToken: body.refreshToken, deviceId: request.headers.get('x-device-id') ?? undefined, client, origin, secure }
+    const deviceId = request.headers.get('x-device-id') ?? undefined
+    return { transport, accessToken: bearer, refreshToken: body.refreshToken, deviceId, origin, secure, gate, get client() { return lazyClient() } }
   }
   assertSameOrigin(request)
   const cookies = readAuthCookies('cookies' in request ? request.cookies : request.headers, secure)
-  return { transport, accessToken: cookies.access, refreshToken: cookies.refresh, deviceId: cookies.device, client, origin, secure }
+  return { transport, accessToken: cookies.access, refreshToken: cookies.refresh, deviceId: cookies.device, origin, secure, gate, get client() { return lazyClient() } }
 }
 
 /** A token pair as the use cases issue it (lib/auth/rotation.ts): values and expiry times. */

@@ -66,7 +66,7 @@ export class TestClient {
         return gated
       }
       this.store(gated)
-      request = this.request(method, path, options)
+      request = forwardedAsNextDoes(gated, this.request(method, path, options))
     }
     const response = await dispatch(request)
     this.store(response)
@@ -84,6 +84,22 @@ export class TestClient {
       else this.cookies.set(name, value)
     }
   }
+}
+
+/**
+ * The request as Next hands it on after the gate: `NextResponse.next({ request: { headers } })`
+ * replaces the request's headers with exactly the listed ones (x-middleware-override-headers,
+ * each value in x-middleware-request-<name>).
+ */
+export function forwardedAsNextDoes(gated: Response, request: Request): Request {
+  const override = gated.headers.get('x-middleware-override-headers')
+  if (override === null) return request
+  const headers = new Headers()
+  for (const name of override.split(',').filter(Boolean)) {
+    const value = gated.headers.get(`x-middleware-request-${name}`)
+    if (value !== null) headers.set(name, value)
+  }
+  return new Request(request, { headers })
 }
 
 /**
@@ -152,6 +168,7 @@ export class BearerClient {
     if (gateRunsOn(new URL(path, ORIGIN).pathname)) {
       const gated = await proxy(new NextRequest(request.clone()))
       if (gated.headers.get('x-middleware-next') !== '1') return gated
+      return dispatch(forwardedAsNextDoes(gated, request))
     }
     return dispatch(request)
   }
