@@ -9,7 +9,7 @@ import { DEMO_USER } from './support'
 // token never gets an admin one. (Spellings Next does not decode, such as `/api/%61dmin`, reach
 // no admin route at all: they are unknown paths.) One bearer sign-in.
 
-type Raw = { status: number; type: string; body: string; location: string | undefined }
+type Raw = { status: number; type: string; body: string; location: string | undefined; headers: http.IncomingHttpHeaders }
 
 function raw(baseURL: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Raw> {
   const { hostname, port } = new URL(baseURL)
@@ -19,7 +19,7 @@ function raw(baseURL: string, method: string, path: string, headers: Record<stri
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => (body += chunk))
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type'] ?? ''), body, location: response.headers.location }),
+        resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type'] ?? ''), body, location: response.headers.location, headers: response.headers }),
       )
     })
     request.on('error', reject)
@@ -88,3 +88,19 @@ test.describe('no spelling of a request gets past the gate', () => {
     await request.post('/api/auth/logout', { headers: bearer })
   })
 })
+
+test('the gate’s verdict to the handler (lib/auth/gate-verdict.ts) never reaches the client, and a forged one spares no check', async ({ baseURL, request }) => {
+  const login = await request.post('/api/auth/login', { data: { ...DEMO_USER, transport: 'bearer' } })
+  expect(login.status()).toBe(200)
+  const bearer = { authorization: `Bearer ${(await login.json()).accessToken}` }
+  const me = await raw(baseURL!, 'GET', '/api/me', bearer)
+  expect(me.status).toBe(200)
+  const internal = Object.keys(me.headers).filter((name) => name === 'x-njjwt-gate' || name.startsWith('x-middleware'))
+  expect(internal).toEqual([])
+  expect(me.body).not.toContain('x-njjwt-gate')
+  await request.post('/api/auth/logout', { headers: bearer })
+  const forged = await raw(baseURL!, 'GET', '/api/me', { ...bearer, 'x-njjwt-gate': `${Date.now()}.${'A'.repeat(43)}` })
+  expect(forged.status).toBe(401)
+  expect(forged.body).toContain('ACCESS_TOKEN_REVOKED')
+})
+

@@ -6,7 +6,7 @@ import { getConfig } from '@/lib/config'
 import type { ErrorCode } from '@/lib/shared/error-codes'
 import type { ClientInfo } from '@/lib/shared/client-info'
 import { getDb, type Tx } from '@/lib/store/db'
-import { refreshTokens, sessions, users, type SessionRow } from '@/lib/store/schema'
+import { refreshTokens, sessions, users, type RefreshTokenRow, type SessionRow } from '@/lib/store/schema'
 import { checkAccessToken } from './denylist'
 import { sha256 } from '@/lib/ids'
 import { spendLimit } from './limits'
@@ -47,12 +47,10 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
   const db = await getDb()
   return db.transaction(async (tx): Promise<RefreshOutcome> => {
     // 3. The session, locked: concurrent refreshes of one family run one after another (§4.8).
-    const [session] = await tx.select().from(sessions).where(eq(sessions.id, claims.sid)).for('update')
+    // 4. Its rotation state: the token's row, read and locked by the same statement.
+    const { session, row } = await lockFamily(tx, claims)
     if (!session || session.userId !== claims.sub || session.revokedAt) return { ok: false, code: 'SESSION_REVOKED' }
     if (session.expiresAt.getTime() <= nowMs) return { ok: false, code: 'SESSION_EXPIRED' }
-
-    // 4. Rotation state.
-    const [row] = await tx.select().from(refreshTokens).where(and(eq(refreshTokens.id, claims.jti), eq(refreshTokens.sessionId, session.id)))
     if (!row || !sameHash(row.tokenHash, sha256(input.refreshToken!))) return { ok: false, code: 'REFRESH_TOKEN_INVALID' }
     const current = session.currentTokenId === row.id && row.usedAt === null
     const graceReplay =
@@ -106,11 +104,28 @@ export async function refreshSession(input: RefreshInput, nowMs: number): Promis
     // successor sealed under it for the reuse grace.
     const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, session.userId))
     if (!user) return { ok: false, code: 'SESSION_REVOKED' }
-    await recordAudit(tx, { ...audit, event: 'token_refreshed' })
     // Stamped at issue, after the wait for the session lock, not when the request began.
-    const tokens = await rotate(tx, { user, session, nowMs: Date.now(), client: input.client, used: row.id, sealWith: input.refreshToken! })
+    const tokens = await rotate(tx, { user, session, nowMs: Date.now(), client: input.client, used: row.id, sealWith: input.refreshToken!, cause: { ...audit, event: 'token_refreshed' } })
     return { ok: true, rotated: true, replay: false, tokens, rememberMe: session.rememberMe, session: sessionView(session, tokens.access.exp, tokens.refresh.exp) }
   })
+}
+
+/**
+ * The session row and the presented token's row, both locked FOR UPDATE, in one round trip (issue 11).
+ * Sessions come first in the lock order, as everywhere else; a rotation that held the session
+ * lock is seen with its writes to the token row (Postgres rechecks locked rows at their newest
+ * version). With no such pair (an unknown session or token), the session alone is read to tell which.
+ */
+async function lockFamily(tx: Tx, claims: RefreshClaims): Promise<{ session: SessionRow | undefined; row: RefreshTokenRow | undefined }> {
+  const [pair] = await tx
+    .select({ session: sessions, row: refreshTokens })
+    .from(sessions)
+    .innerJoin(refreshTokens, and(eq(refreshTokens.id, claims.jti), eq(refreshTokens.sessionId, sessions.id)))
+    .where(eq(sessions.id, claims.sid))
+    .for('update', { of: [sessions, refreshTokens] })
+  if (pair) return pair
+  const [session] = await tx.select().from(sessions).where(eq(sessions.id, claims.sid)).for('update')
+  return { session, row: undefined }
 }
 
 async function checkBinding(

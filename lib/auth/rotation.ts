@@ -1,6 +1,6 @@
 import 'server-only'
 import { eq } from 'drizzle-orm'
-import { recordAudit } from '@/lib/audit'
+import { recordAudit, type AuditEntry } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
 import { sha256 } from '@/lib/ids'
 import type { Tx } from '@/lib/store/db'
@@ -26,7 +26,7 @@ type Family = { user: Pick<UserRow, 'id' | 'role'>; session: Pick<SessionRow, 'i
  * `token_issued`. Neither outlives the session's absolute end. Role and permissions are the user
  * row's as the transaction read it.
  */
-async function issuePair(tx: Tx, { user, session, nowMs, client }: Family, parentId: string | null): Promise<IssuedTokens> {
+async function issuePair(tx: Tx, { user, session, nowMs, client }: Family, parentId: string | null, cause?: AuditEntry): Promise<IssuedTokens> {
   const { ttl, issuer, audience } = getConfig()
   const keys = await getKeySet()
   const left = Math.max(1, Math.floor((session.expiresAt.getTime() - nowMs) / 1000))
@@ -43,8 +43,10 @@ async function issuePair(tx: Tx, { user, session, nowMs, client }: Family, paren
     expiresAt: new Date(refresh.claims.exp * 1000),
   })
   const who = { at: new Date(nowMs), userId: user.id, sessionId: session.id, ip: client.ip, userAgent: client.userAgent }
+  // One insert: the cause (if given) first, so its id comes before its tokens' (lib/auth/session-timeline.ts).
   await recordAudit(
     tx,
+    ...(cause ? [cause] : []),
     { ...who, event: 'token_issued', tokenType: 'access', jti: access.claims.jti },
     { ...who, event: 'token_issued', tokenType: 'refresh', jti: refresh.claims.jti },
   )
@@ -67,12 +69,14 @@ export type Rotation = Family & {
    * gets nothing within the grace and counts as reuse after it (docs/decisions/013).
    */
   sealWith: string | null
+  /** The audit entry of what caused the rotation, written in the same insert as its tokens'. */
+  cause?: AuditEntry
 }
 
 /** Rotation: a new pair, the used token marked with its successor, the session moved on. */
 export async function rotate(tx: Tx, rotation: Rotation): Promise<IssuedTokens> {
-  const { used, sealWith, nowMs, session } = rotation
-  const tokens = await issuePair(tx, rotation, used)
+  const { used, sealWith, nowMs, session, cause } = rotation
+  const tokens = await issuePair(tx, rotation, used, cause)
   if (used) {
     const successorSealed = sealWith ? seal(JSON.stringify(tokens), sealWith, used) : null
     await tx.update(refreshTokens).set({ usedAt: new Date(nowMs), successorId: tokens.refresh.jti, successorSealed }).where(eq(refreshTokens.id, used))

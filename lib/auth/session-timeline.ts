@@ -3,7 +3,8 @@ import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm'
 import { TIMELINE_EVENTS, type SessionTimelineResponse, type TimelineEntry, type TimelineEventName } from '@/lib/shared/api-types'
 import { fail, type Outcome } from '@/lib/shared/outcome'
 import { getDb } from '@/lib/store/db'
-import { auditEvents, sessions } from '@/lib/store/schema'
+import { auditEvents } from '@/lib/store/schema'
+import { currentRefreshExpiry } from './sessions'
 import type { AccessClaims } from './tokens'
 
 // SPEC §9 "a timeline of this session's refreshes", read back from the audit trail (§8): one entry
@@ -25,13 +26,10 @@ export async function readSessionTimeline(input: { caller: AccessClaims }): Prom
  * this user. Only ids, times and IPs leave: never a token, hash, fingerprint or user agent.
  */
 export async function getSessionTimeline(userId: string, sessionId: string, limit = TIMELINE_LENGTH): Promise<TimelineEntry[] | null> {
+  // The signed-in layout has read this session for the same page (React cache): no second read.
+  const current = await currentRefreshExpiry(sessionId)
+  if (!current || current.session.userId !== userId || current.session.revokedAt) return null
   const db = await getDb()
-  const [session] = await db
-    .select({ revokedAt: sessions.revokedAt })
-    .from(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
-    .limit(1)
-  if (!session || session.revokedAt) return null
 
   const fields = { id: auditEvents.id, at: auditEvents.at, event: auditEvents.event, jti: auditEvents.jti, ip: auditEvents.ip }
   // audit_events_session_idx (session_id, id) serves this; user_id keeps it to the caller's own.

@@ -1,4 +1,5 @@
 import 'server-only'
+import { cache } from 'react'
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import { recordAudit } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
@@ -82,7 +83,7 @@ export async function findSession(sessionId: string, db?: Db): Promise<SessionRo
 }
 
 /** The session and the expiry (seconds) of its current refresh token. */
-export async function currentRefreshExpiry(sessionId: string): Promise<{ session: SessionRow; refreshExp: number } | null> {
+export const currentRefreshExpiry = cache(async (sessionId: string): Promise<{ session: SessionRow; refreshExp: number } | null> => {
   const db = await getDb()
   const [row] = await db
     .select({ session: sessions, refreshExpiresAt: refreshTokens.expiresAt })
@@ -93,7 +94,7 @@ export async function currentRefreshExpiry(sessionId: string): Promise<{ session
   if (!row) return null
   const expiresAt = row.refreshExpiresAt ?? row.session.expiresAt
   return { session: row.session, refreshExp: Math.floor(expiresAt.getTime() / 1000) }
-}
+})
 
 /** GET /api/auth/session: who is signed in, and this session's times. */
 export async function readSession(input: { caller: AccessClaims }): Promise<Outcome<SessionResponse>> {

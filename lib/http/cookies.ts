@@ -14,9 +14,15 @@ const DEVICE_MAX_AGE = 400 * 86400 // the longest Chrome keeps a cookie
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
 export function isSecureContext(origin: string): boolean {
+  if (origin === lastSecure.origin) return lastSecure.secure
   const { protocol, hostname } = new URL(origin)
-  return !(protocol === 'http:' && (LOOPBACK.has(hostname) || hostname.endsWith('.localhost')))
+  const secure = !(protocol === 'http:' && (LOOPBACK.has(hostname) || hostname.endsWith('.localhost')))
+  lastSecure = { origin, secure }
+  return secure
 }
+
+// Every request of a site asks about the same origin (the gate runs on every request).
+let lastSecure = { origin: '', secure: true }
 
 export function cookieNames(secure: boolean) {
   const prefix = secure ? '__Host-njjwt-' : 'njjwt-'

@@ -10,15 +10,24 @@ import { PEER_PROTO_HEADER } from './client-info'
  * and a client's X-Forwarded-Proto changes nothing. A cross-site page cannot set any of these headers.
  */
 export function requestOrigin(request: { url?: string; headers: Headers }): string {
-  const url = request.url ? new URL(request.url) : undefined
   const { onVercel, policy } = getConfig()
   const trusted = onVercel || policy.trustProxy
   const first = (name: string) => request.headers.get(name)?.split(',')[0]?.trim() || undefined
-  const proto = (trusted && first('x-forwarded-proto')) || first(PEER_PROTO_HEADER) || url?.protocol.replace(':', '') || 'http'
-  const host = (trusted && first('x-forwarded-host')) || first('host') || url?.host
+  // request.url is parsed only when the headers do not say (the gate runs this on every request).
+  let url: URL | undefined
+  const fromUrl = () => (url ??= request.url ? new URL(request.url) : undefined)
+  const proto = (trusted && first('x-forwarded-proto')) || first(PEER_PROTO_HEADER) || fromUrl()?.protocol.replace(':', '') || 'http'
+  const host = (trusted && first('x-forwarded-host')) || first('host') || fromUrl()?.host
+  const raw = `${proto === 'https' ? 'https' : 'http'}://${host}`
+  if (raw === last.raw) return last.origin
   try {
-    return new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`).origin
+    const origin = new URL(raw).origin
+    last = { raw, origin }
+    return origin
   } catch {
-    return url?.origin ?? 'http://invalid'
+    return fromUrl()?.origin ?? 'http://invalid'
   }
 }
+
+// The last origin worked out: a site is reached under one or two names, so this is nearly always it.
+let last = { raw: '', origin: '' }
