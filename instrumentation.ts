@@ -9,6 +9,8 @@ export async function register() {
   stampPeerAddresses()
   const { getConfig } = await import('./lib/config')
   const config = getConfig()
+  const { setUpTelemetry } = await import('./lib/telemetry/setup')
+  const exporting = await setUpTelemetry()
   const { getDb } = await import('./lib/store/db')
   const { getKeySet } = await import('./lib/auth/keys')
   const [db] = await Promise.all([getDb(), getKeySet()])
@@ -16,5 +18,6 @@ export async function register() {
     const { seedDemoUsers } = await import('./lib/auth/demo-accounts')
     await seedDemoUsers(db)
   }
-  console.info(`NJ-JWT ready: ${config.database.kind} database, ${config.kv.kind} KV`)
+  const { getLogger } = await import('./lib/telemetry/log')
+  getLogger().info({ event: 'ready', database: config.database.kind, kv: config.kv.kind, metrics: exporting ? 'otlp' : 'off' }, 'NJ-JWT ready')
 }

@@ -56,6 +56,8 @@ export default defineConfig({
       AUTH_REFRESH_MIN_INTERVAL: '1s',
       AUTH_WARNING_BEFORE: '10s',
       DATA_DIR: process.env.E2E_DATA_DIR,
+      // e2e/cors.spec.ts serves a bearer-mode page from this second origin.
+      CORS_ALLOWED_ORIGINS: 'http://127.0.0.1:3197',
     },
   },
 })

@@ -5,10 +5,15 @@ import { getKeySet } from '@/lib/auth/keys'
 import { hasPermission, requiredPermission } from '@/lib/auth/rbac'
 import { refreshSession } from '@/lib/auth/refresh'
 import { deadSessionCookies, pairCookies, readAuthRequest, type AuthRequest } from '@/lib/http/auth-edge'
+import { getConfig } from '@/lib/config'
+import { isSecureContext } from '@/lib/http/cookies'
+import { preflight, withCors } from '@/lib/http/cors'
+import { NONCE_HEADER, STRICT_TRANSPORT_SECURITY, contentSecurityPolicy, newNonce } from '@/lib/http/security-headers'
 import { ProblemError } from '@/lib/http/errors'
 import { requestOrigin } from '@/lib/http/origin'
 import { problemResponse } from '@/lib/http/problem'
 import { isStoreUnavailable } from '@/lib/store/errors'
+import { getLogger } from '@/lib/telemetry/log'
 
 // The gate (SPEC §6), Next 16's proxy.ts on the Node runtime. For a valid access token it does
 // no database I/O and one KV round trip (the denylist). It is optimistic: server code verifies
@@ -49,43 +54,79 @@ function hasMalformedEscape(pathname: string): boolean {
  * and being answered before the gate it reveals nothing about which API paths exist
  * (docs/decisions/009). Pages get the app's 404 page, as any address that leads nowhere does.
  */
-function malformedPath(request: NextRequest, isApi: boolean): Response {
+function malformedPath(request: NextRequest, isApi: boolean, forward?: Headers): Response {
   if (isApi) {
     const errors = { path: ['A %-escape is not two hex digits, or the escapes do not spell UTF-8.'] }
     return problemResponse('VALIDATION_FAILED', { origin: requestOrigin(request), detail: 'The path has a malformed %-escape.', errors })
   }
   // /not-found calls notFound(), which renders app/not-found.tsx with status 404.
-  return keptPrivate(NextResponse.rewrite(new URL('/not-found', request.url)))
+  return keptPrivate(NextResponse.rewrite(new URL('/not-found', request.url), forward ? { request: { headers: forward } } : undefined))
 }
 
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl
   const isApi = pathname.startsWith('/api/')
-  if (hasMalformedEscape(pathname)) return malformedPath(request, isApi)
-  // /api/auth/* authenticates itself; the matcher below lets in only its paths with a `%`.
-  if (isPublic(pathname) || pathname.startsWith('/api/auth/')) return NextResponse.next()
+  if (!isApi) return pageProxy(request, pathname)
+  // A CORS preflight carries no credentials and asks only which requests may follow (SPEC §3).
+  if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) return preflight(request)
+  const response = await apiProxy(request, pathname)
+  // The gate's own answers (refusals); what it lets through gets its CORS headers from the handler.
+  return response.headers.get('x-middleware-next') === '1' ? response : withCors(request, response)
+}
+
+/**
+ * Pages: the answer, with this request's Content-Security-Policy (lib/http/security-headers.ts).
+ * Its nonce goes to the page's server components with the request headers (Next puts it on its
+ * scripts), so every page is rendered for its request.
+ */
+async function pageProxy(request: NextRequest, pathname: string): Promise<Response> {
+  const nonce = newNonce()
+  const csp = contentSecurityPolicy(nonce, { development: getConfig().env === 'development' })
+  const forward = new Headers(request.headers)
+  forward.set(NONCE_HEADER, nonce)
+  forward.set('content-security-policy', csp)
+  const response = await pageAnswer(request, pathname, forward)
+  response.headers.set('Content-Security-Policy', csp)
+  if (isSecureContext(requestOrigin(request))) response.headers.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY)
+  return response
+}
+
+async function pageAnswer(request: NextRequest, pathname: string, forward: Headers): Promise<Response> {
+  if (hasMalformedEscape(pathname)) return malformedPath(request, false, forward)
+  if (isPublic(pathname)) return NextResponse.next({ request: { headers: forward } })
+  return guarded(request, pathname, false, forward)
+}
+
+async function apiProxy(request: NextRequest, pathname: string): Promise<Response> {
+  if (hasMalformedEscape(pathname)) return malformedPath(request, true)
+  // /api/auth/* authenticates itself; the matcher below lets in only its paths with a `%`, and preflights.
+  if (pathname.startsWith('/api/auth/')) return NextResponse.next()
+  return guarded(request, pathname, true)
+}
+
+async function guarded(request: NextRequest, pathname: string, isApi: boolean, forward?: Headers): Promise<Response> {
   try {
-    return await gate(request, pathname, isApi)
+    return await gate(request, pathname, isApi, forward)
   } catch (error) {
     // A cross-site state-changing request in cookie mode (the edge CSRF-checks it before anything else).
     if (error instanceof ProblemError) return problemResponse(error.code, { origin: requestOrigin(request), detail: error.detail })
     if (!isStoreUnavailable(error)) throw error
     // Fail closed: without the denylist (or, refreshing a navigation, the database) nothing
     // protected passes unchecked.
-    console.warn(`[gate ${pathname}] storage unavailable: ${(error as Error).message}`)
+    getLogger().warn({ event: 'storage_unavailable', gate: true, method: request.method, path: pathname, message: (error as Error).message })
     return problemResponse('SERVICE_UNAVAILABLE', { origin: requestOrigin(request), retryAfter: 5 })
   }
 }
 
 const REFRESHABLE: AccessFailure[] = ['UNAUTHENTICATED', 'ACCESS_TOKEN_EXPIRED', 'ACCESS_TOKEN_STALE']
 
-async function gate(request: NextRequest, pathname: string, isApi: boolean): Promise<Response> {
+async function gate(request: NextRequest, pathname: string, isApi: boolean, forward?: Headers): Promise<Response> {
   const now = Date.now()
   const auth = readAuthRequest(request)
   const cookieRefresh = auth.transport === 'cookie' ? auth.refreshToken : undefined
   const result = await authenticateAccessToken(auth.accessToken, now, cookieRefresh !== undefined)
   if (result.ok) {
-    if (!isApi) return authorize(request, pathname, false, result.claims.permissions)
+    if (!isApi) return authorize(request, pathname, false, result.claims.permissions, forward)
     // The route handler authenticates again; this verdict spares it a second denylist read.
     const forwarded = new Headers(request.headers)
     forwarded.set(GATE_VERDICT_HEADER, gateVerdict(await getKeySet(), result.claims.jti, { method: request.method, path: pathname }, now))
@@ -93,7 +134,7 @@ async function gate(request: NextRequest, pathname: string, isApi: boolean): Pro
   }
 
   const navigation = !isApi && request.method === 'GET' && auth.transport === 'cookie'
-  if (navigation && cookieRefresh && REFRESHABLE.includes(result.code)) return refreshDuringNavigation(request, pathname, auth, now)
+  if (navigation && cookieRefresh && REFRESHABLE.includes(result.code)) return refreshDuringNavigation(request, pathname, auth, now, forward ?? new Headers(request.headers))
   if (isApi) return problemResponse(result.code, { origin: auth.origin })
   return toLogin(request, pathname)
 }
@@ -106,7 +147,7 @@ async function gate(request: NextRequest, pathname: string, isApi: boolean): Pro
  * cleared on the way to /login, as POST /api/auth/refresh clears it: later navigations then carry
  * no dead cookie to spend a rate-limit call and a locked transaction on.
  */
-async function refreshDuringNavigation(request: NextRequest, pathname: string, auth: AuthRequest, now: number): Promise<Response> {
+async function refreshDuringNavigation(request: NextRequest, pathname: string, auth: AuthRequest, now: number, forwarded: Headers): Promise<Response> {
   const outcome = await refreshSession({ refreshToken: auth.refreshToken, deviceId: auth.deviceId, client: auth.client }, now)
   if (!outcome.ok || !outcome.rotated) {
     const toSignIn = toLogin(request, pathname)
@@ -117,7 +158,6 @@ async function refreshDuringNavigation(request: NextRequest, pathname: string, a
   const issued = pairCookies(auth, { tokens: outcome.tokens, rememberMe: outcome.rememberMe, deviceId: auth.deviceId! }, now)
   // Server components read cookies(): rewrite this request's Cookie header to the new tokens.
   for (const cookie of issued) request.cookies.set(cookie.name, cookie.value)
-  const forwarded = new Headers(request.headers)
   forwarded.set('cookie', request.cookies.toString())
   const response = authorize(request, pathname, false, permissions, forwarded)
   for (const cookie of issued) response.cookies.set(cookie.name, cookie.value, cookie.options)
@@ -144,5 +184,9 @@ export const config = {
   // Everything except static assets, the JWKS and /api/auth/* (it authenticates itself), whose
   // paths come in only when they hold a `%`, to be checked for a malformed escape. Its valid paths
   // stay out: the gate would add nothing, and Next buffers the body of every request it gates.
-  matcher: ['/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|\\.well-known/|api/auth/[^%]*$).*)'],
+  // CORS preflights to /api/auth/* come in too, to be answered here (lib/http/cors.ts).
+  matcher: [
+    '/((?!_next/static|_next/image|favicon\\.ico|icon\\.svg|robots\\.txt|\\.well-known/|api/auth/[^%]*$).*)',
+    { source: '/api/auth/:path*', has: [{ type: 'header', key: 'access-control-request-method' }] },
+  ],
 }

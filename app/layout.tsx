@@ -1,8 +1,10 @@
 import type { Metadata, Viewport } from 'next'
+import { headers } from 'next/headers'
 import Link from 'next/link'
 import { SessionClientProvider } from '@/components/session/session-client-provider'
 import { THEME_SCRIPT } from '@/components/ui/theme'
 import { ThemeToggle } from '@/components/ui/theme-toggle'
+import { NONCE_HEADER } from '@/lib/http/security-headers'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -14,13 +16,15 @@ export const viewport: Viewport = {
   colorScheme: 'light dark',
 }
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The gate's per-request CSP nonce (lib/http/security-headers.ts): the one inline script carries it.
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined
   return (
     // suppressHydrationWarning: the theme script sets data-theme on <html> before React hydrates.
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* Before the first paint, so a remembered dark (or light) choice never flashes. */}
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
         {/* The page's session client: signed-in pages keep the session, sign-in forms tell the other tabs. */}
@@ -37,6 +41,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
                 <ul>
                   <li>
                     <Link href="/dashboard">Dashboard</Link>
+                  </li>
+                  <li>
+                    <Link href="/sessions">Sessions</Link>
                   </li>
                   <li>
                     <Link href="/errors">Error codes</Link>

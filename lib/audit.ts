@@ -2,6 +2,8 @@ import 'server-only'
 import { auditEvents } from '@/lib/store/schema'
 import type { Db, Tx } from '@/lib/store/db'
 import type { AuditEvent } from '@/lib/shared/audit-events'
+import { logEvent } from '@/lib/telemetry/log'
+import { countAuditEvent } from '@/lib/telemetry/metrics'
 
 // SPEC §8. Written with the transaction of the change it records; token values never, `jti` yes.
 
@@ -34,4 +36,20 @@ export async function recordAudit(db: Db | Tx, ...entries: AuditEntry[]): Promis
       detail: entry.detail ?? {},
     })),
   )
+  for (const entry of entries) {
+    countAuditEvent(entry.event, entry.detail)
+    const reason = entry.detail?.reason ?? entry.detail?.limit ?? entry.detail?.kind
+    logEvent(WARNINGS.has(entry.event) ? 'warn' : 'info', {
+      event: entry.event,
+      reason: typeof reason === 'string' ? reason : undefined,
+      userId: entry.userId,
+      sessionId: entry.sessionId,
+      tokenType: entry.tokenType,
+      jti: entry.jti,
+      ip: entry.ip,
+    })
+  }
 }
+
+// What an operator should look at: someone may be attacking a session or an account.
+const WARNINGS = new Set<AuditEvent>(['login_failed', 'refresh_reuse_detected', 'device_mismatch', 'anomaly_detected', 'rate_limited'])

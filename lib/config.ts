@@ -35,6 +35,15 @@ const optionalString = z
   .optional()
   .transform((value) => (value ? value : undefined))
 
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
+  } catch {
+    return false
+  }
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   VERCEL: optionalString,
@@ -75,6 +84,19 @@ const EnvSchema = z.object({
         .map((email) => email.trim().toLowerCase())
         .filter(Boolean),
     ),
+  // SPEC §3: exact origins of bearer-mode browser clients, comma-separated; never `*`, never cookies.
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every(isExactOrigin), 'list exact origins such as https://app.example.com (scheme, host, optional port; no path, no trailing slash, no *)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().or(z.literal('').transform(() => undefined)),
   SEED_DEMO_USERS: flag,
   DATA_DIR: z.string().default('.data'),
 })
@@ -125,6 +147,10 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       registerPerIp: env.AUTH_REGISTER_LIMIT,
     },
     policy: { userAgent: env.AUTH_UA_POLICY, ip: env.AUTH_IP_POLICY, trustProxy: env.AUTH_TRUST_PROXY },
+    cors: { allowedOrigins: new Set(env.CORS_ALLOWED_ORIGINS) },
+    // Tests are quiet unless they ask; everywhere else one line per event.
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   }
 }
 

@@ -56,6 +56,6 @@ describe('valid escapes and /api/auth/* are untouched', () => {
   it('/api/auth/* without a % stays outside the gate, as SPEC §6 says', () => {
     for (const path of ['/api/auth/login', '/api/auth/refresh', '/api/auth/sessions/0190a0b0-0000-7000-8000-000000000000']) expect(gateRunsOn(path)).toBe(false)
     for (const path of ['/dashboard', '/api/me', '/admin']) expect(gateRunsOn(path)).toBe(true)
-    for (const path of ['/_next/static/chunks/a.js', '/favicon.ico', '/.well-known/jwks.json']) expect(gateRunsOn(path)).toBe(false)
+    for (const path of ['/_next/static/chunks/a.js', '/favicon.ico', '/icon.svg', '/.well-known/jwks.json']) expect(gateRunsOn(path)).toBe(false)
   })
 })

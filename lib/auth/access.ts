@@ -1,5 +1,6 @@
 import { getConfig } from '@/lib/config'
 import { fail, type Failure } from '@/lib/shared/outcome'
+import { countDenylistHit } from '@/lib/telemetry/metrics'
 import { checkAccessToken } from './denylist'
 import { acceptsGateVerdict } from './gate-verdict'
 import { getKeySet } from './keys'
@@ -31,6 +32,7 @@ export async function authenticateAccessToken(token: string | undefined, nowMs: 
   // The gate of this same request read the denylist a moment ago: one round trip per request.
   if (gate && acceptsGateVerdict(keys, gate.verdict, verified.claims.jti, gate, nowMs)) return { ok: true, claims: verified.claims }
   const status = await checkAccessToken(verified.claims)
+  if (status !== 'ok') countDenylistHit(status)
   if (status === 'revoked') return { ok: false, code: 'ACCESS_TOKEN_REVOKED' }
   if (status === 'stale') return { ok: false, code: 'ACCESS_TOKEN_STALE' }
   return { ok: true, claims: verified.claims }

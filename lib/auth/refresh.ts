@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { recordAudit, type AuditEntry } from '@/lib/audit'
 import { getConfig } from '@/lib/config'
+import { recordRefresh } from '@/lib/telemetry/metrics'
 import type { ErrorCode } from '@/lib/shared/error-codes'
 import type { ClientInfo } from '@/lib/shared/client-info'
 import { getDb, type Tx } from '@/lib/store/db'
@@ -33,6 +34,14 @@ export type RefreshOutcome =
   | { ok: false; code: ErrorCode; retryAfter?: number }
 
 export async function refreshSession(input: RefreshInput, nowMs: number): Promise<RefreshOutcome> {
+  const started = performance.now()
+  const outcome = await refreshOnce(input, nowMs)
+  const kind = !outcome.ok ? 'refused' : !outcome.rotated ? 'not_due' : outcome.replay ? 'replay' : 'rotated'
+  recordRefresh(kind, performance.now() - started)
+  return outcome
+}
+
+async function refreshOnce(input: RefreshInput, nowMs: number): Promise<RefreshOutcome> {
   const { ttl, issuer, audience } = getConfig()
   // 2. The token itself.
   if (!input.refreshToken) return { ok: false, code: 'REFRESH_TOKEN_MISSING' }

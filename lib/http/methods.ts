@@ -1,3 +1,4 @@
+import { withCors } from './cors'
 import { problemResponse } from './problem'
 import { requestOrigin } from './origin'
 
@@ -9,6 +10,6 @@ export function onlyAllow(...allowed: string[]) {
   return (request: Request): Response => {
     const response = problemResponse('METHOD_NOT_ALLOWED', { detail: `Use ${allowed.join(' or ')}.`, origin: requestOrigin(request) })
     response.headers.set('Allow', allowed.join(', '))
-    return response
+    return withCors(request, response)
   }
 }

@@ -1,6 +1,9 @@
 import { requestOrigin } from '@/lib/http/origin'
 import { isStoreUnavailable } from '@/lib/store/errors'
 import { ERRORS, errorTypeUrl, type ErrorCode, type FieldErrors } from '@/lib/shared/error-codes'
+import { getLogger } from '@/lib/telemetry/log'
+import { countFailure } from '@/lib/telemetry/metrics'
+import { withCors } from './cors'
 import { ProblemError } from './errors'
 
 // API answers are one person's (many set or clear auth cookies): no cache keeps them, and no
@@ -13,6 +16,7 @@ export function problemResponse(
   options: { detail?: string; errors?: FieldErrors; retryAfter?: number; origin?: string } = {},
 ): Response {
   const { status, title } = ERRORS[code]
+  countFailure(code)
   const body = {
     type: options.origin ? new URL(errorTypeUrl(code), options.origin).href : errorTypeUrl(code),
     title,
@@ -40,11 +44,11 @@ export function errorToResponse(error: unknown, request: Request): Response {
     return problemResponse(error.code, { detail: error.detail, ...error.extra, origin })
   }
   if (isStoreUnavailable(error)) {
-    console.warn(`[${request.method} ${new URL(request.url).pathname}] storage unavailable: ${(error as Error).message}`)
+    getLogger().warn({ event: 'storage_unavailable', method: request.method, path: new URL(request.url).pathname, message: (error as Error).message })
     return problemResponse('SERVICE_UNAVAILABLE', { origin, retryAfter: 5 })
   }
   // Never a stack trace to the client; the log line names the route, not the request's tokens.
-  console.error(`[${request.method} ${new URL(request.url).pathname}] unhandled:`, error)
+  getLogger().error({ event: 'unhandled', method: request.method, path: new URL(request.url).pathname, err: error })
   return problemResponse('INTERNAL', { origin })
 }
 
@@ -54,9 +58,9 @@ type Handler<C> = (request: Request, context: C) => Promise<Response>
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
     try {
-      return await handler(request, context)
+      return withCors(request, await handler(request, context))
     } catch (error) {
-      return errorToResponse(error, request)
+      return withCors(request, errorToResponse(error, request))
     }
   }
 }

@@ -36,3 +36,8 @@ export function setKvForTests(store: KeyValueStore | undefined): void {
 export function setRateLimiterForTests(limiter: RateLimiter | undefined): void {
   slots.__njjwtRateLimiter = limiter
 }
+
+/** A logger of the tests' own (e.g. writing to memory); undefined: made afresh from the configuration. */
+export function setLoggerForTests(logger: import('pino').Logger | undefined): void {
+  ;(globalThis as { __njjwtLogger?: import('pino').Logger }).__njjwtLogger = logger
+}
