@@ -18,6 +18,8 @@ export async function register() {
     const { seedDemoUsers } = await import('./lib/auth/demo-accounts')
     await seedDemoUsers(db)
   }
+  const { startWebhookWorker } = await import('./lib/webhooks/outbox')
+  startWebhookWorker()
   const { getLogger } = await import('./lib/telemetry/log')
   getLogger().info({ event: 'ready', database: config.database.kind, kv: config.kv.kind, metrics: exporting ? 'otlp' : 'off' }, 'NJ-JWT ready')
 }

@@ -58,6 +58,9 @@ export default defineConfig({
       DATA_DIR: process.env.E2E_DATA_DIR,
       // e2e/cors.spec.ts serves a bearer-mode page from this second origin.
       CORS_ALLOWED_ORIGINS: 'http://127.0.0.1:3197',
+      // e2e/webhooks.spec.ts listens here while it runs; other specs' events find no one and are retried.
+      WEBHOOK_URL: 'http://127.0.0.1:3196/hooks',
+      WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 5).toString('base64')}`,
     },
   },
 })

@@ -4,6 +4,7 @@ import type { Db, Tx } from '@/lib/store/db'
 import type { AuditEvent } from '@/lib/shared/audit-events'
 import { logEvent } from '@/lib/telemetry/log'
 import { countAuditEvent } from '@/lib/telemetry/metrics'
+import { enqueueWebhooks } from '@/lib/webhooks/outbox'
 
 // SPEC §8. Written with the transaction of the change it records; token values never, `jti` yes.
 
@@ -36,6 +37,8 @@ export async function recordAudit(db: Db | Tx, ...entries: AuditEntry[]): Promis
       detail: entry.detail ?? {},
     })),
   )
+  // Security events for the webhook endpoint, in this same transaction (lib/webhooks/outbox.ts).
+  await enqueueWebhooks(db, entries)
   for (const entry of entries) {
     countAuditEvent(entry.event, entry.detail)
     const reason = entry.detail?.reason ?? entry.detail?.limit ?? entry.detail?.kind

@@ -97,6 +97,8 @@ const EnvSchema = z.object({
     .refine((origins) => origins.every(isExactOrigin), 'list exact origins such as https://app.example.com (scheme, host, optional port; no path, no trailing slash, no *)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().or(z.literal('').transform(() => undefined)),
+  WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional().or(z.literal('').transform(() => undefined)),
+  WEBHOOK_SECRET: optionalString.refine((value) => value === undefined || /^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(value), 'use a Standard Webhooks secret: whsec_ and at least 16 bytes of base64'),
   SEED_DEMO_USERS: flag,
   DATA_DIR: z.string().default('.data'),
 })
@@ -151,6 +153,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     // Tests are quiet unless they ask; everywhere else one line per event.
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    webhook: env.WEBHOOK_URL && env.WEBHOOK_SECRET ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET } : null,
   }
 }
 
@@ -164,6 +167,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  // One without the other would either send nothing or send unsigned events: name what is missing.
+  if (Boolean(parsed.data.WEBHOOK_URL) !== Boolean(parsed.data.WEBHOOK_SECRET)) {
+    throw new ConfigError(`Invalid configuration:\n  ${parsed.data.WEBHOOK_URL ? 'WEBHOOK_SECRET' : 'WEBHOOK_URL'}: set WEBHOOK_URL and WEBHOOK_SECRET together`)
   }
   const config = buildConfig(parsed.data)
   // On Vercel, embedded storage would lose data between invocations: never fall back there.

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -87,6 +87,35 @@ export const auditEvents = pgTable(
     index('audit_events_user_idx').on(t.userId, t.at),
     // The dashboard's token timeline: one session's events, newest first.
     index('audit_events_session_idx').on(t.sessionId, t.id),
+  ],
+)
+
+/**
+ * Security events for the webhook endpoint (SPEC §8a), written in the same transaction as their
+ * audit row and delivered after commit, at least once (lib/webhooks/outbox.ts). `id` is the
+ * Standard Webhooks message id, stable across retries; `dedupeKey` folds a burst into one event.
+ */
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    dedupeKey: text('dedupe_key'),
+    createdAt: time('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: time('next_attempt_at').notNull(),
+    lastAttemptAt: time('last_attempt_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    deliveredAt: time('delivered_at'),
+    failedAt: time('failed_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_outbox_dedupe_unique').on(t.dedupeKey),
+    // The delivery loop's scan: only what is still to send, soonest first.
+    index('webhook_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null and ${t.failedAt} is null`),
+    index('webhook_outbox_created_idx').on(t.createdAt),
   ],
 )
 

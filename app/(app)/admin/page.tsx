@@ -2,6 +2,8 @@ import type { Metadata } from 'next'
 import { forbidden, redirect } from 'next/navigation'
 import { AuditLog } from '@/components/admin/audit-log'
 import { UsersTable } from '@/components/admin/users-table'
+import { WebhookDeliveries } from '@/components/admin/webhook-deliveries'
+import { listWebhookDeliveries } from '@/lib/webhooks/outbox'
 import { getCurrentUser } from '@/lib/auth/current-user'
 import { pageAccessToken } from '@/lib/http/auth-edge'
 import { hasPermission } from '@/lib/auth/rbac'
@@ -23,6 +25,7 @@ export default async function AdminPage() {
       </div>
       <UsersTable currentUserId={user.id} canWrite={hasPermission(user, 'users:write')} />
       {hasPermission(user, 'audit:read') ? <AuditLog /> : null}
+      {hasPermission(user, 'audit:read') ? <WebhookDeliveries {...await listWebhookDeliveries(20)} /> : null}
     </div>
   )
 }
