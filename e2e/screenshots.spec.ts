@@ -67,3 +67,18 @@ test.describe('in dark mode', () => {
     await shoot(page, 'admin-audit-dark')
   })
 })
+
+test.describe('the Activity screen', () => {
+  test.use({ signedInAs: DEMO_ADMIN, viewport: { width: 1100, height: 1400 } })
+  test('charts of the last hour', async ({ page, request }) => {
+    // Something to draw: a few failed sign-ins, sign-ins and refreshes.
+    for (let i = 0; i < 3; i++) await request.post('/api/auth/login', { data: { email: `shot-${i}@example.com`, password: 'wrong-password-1', transport: 'bearer' } })
+    for (let i = 0; i < 2; i++) {
+      const login = (await (await request.post('/api/auth/login', { data: { ...DEMO_USER, transport: 'bearer' } })).json()) as { refreshToken: string; deviceId: string }
+      await request.post('/api/auth/refresh', { data: { refreshToken: login.refreshToken }, headers: { 'x-device-id': login.deviceId } })
+    }
+    await page.goto('/admin/activity?range=1h')
+    await expect(page.locator('.chart .recharts-wrapper')).toHaveCount(3)
+    await shoot(page, 'activity')
+  })
+})

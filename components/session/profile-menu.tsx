@@ -75,6 +75,11 @@ export function ProfileMenu({ user, accessTtlSeconds }: ProfileMenuProps) {
                   <Link href="/admin">Admin</Link>
                 </li>
               ) : null}
+              {user.permissions.includes('audit:read') ? (
+                <li>
+                  <Link href="/admin/activity">Activity</Link>
+                </li>
+              ) : null}
             </ul>
           </nav>
           <SignOutButton />

@@ -1,11 +1,12 @@
+import { ROLES, type Role } from '@/lib/shared/roles'
+
 // Roles and their permissions (SPEC §7). Permissions travel in the access token; a change
 // makes live tokens ACCESS_TOKEN_STALE (lib/auth/denylist.ts) so the next refresh carries the new set.
 
 export const PERMISSIONS = ['profile:read', 'profile:write', 'users:read', 'users:write', 'audit:read', 'sessions:read', 'sessions:write'] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
-export const ROLES = ['admin', 'user'] as const
-export type Role = (typeof ROLES)[number]
+export { ROLES, type Role }
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,

@@ -62,3 +62,24 @@ export type TimelineEntry = {
 }
 
 export type SessionTimelineResponse = { events: TimelineEntry[] }
+
+/** GET /api/admin/activity (SPEC §7, §9 /admin/activity). */
+export const ACTIVITY_RANGES = ['1h', '24h', '7d'] as const
+export type ActivityRange = (typeof ACTIVITY_RANGES)[number]
+export const ACTIVITY_SERIES = ['signIns', 'signInFailures', 'refreshes', 'reuseDetections', 'revokedSessions', 'rateLimited'] as const
+export type ActivitySeries = (typeof ACTIVITY_SERIES)[number]
+export type ActivityBucket = { at: string } & Record<ActivitySeries, number>
+export type ActivityResponse = {
+  range: ActivityRange
+  from: string
+  to: string
+  bucketSeconds: number
+  buckets: ActivityBucket[]
+  totals: Record<ActivitySeries, number>
+  /** Failures by what they were: the event and its reason or limit. */
+  failures: Array<{ event: string; reason: string; count: number }>
+  /** Addresses with the most failed sign-ins in the range. */
+  topFailedAddresses: Array<{ ip: string; count: number }>
+  /** Sessions live now: not revoked, not past their absolute end. */
+  activeSessions: number
+}

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import Link from 'next/link'
 import { forbidden, redirect } from 'next/navigation'
 import { AuditLog } from '@/components/admin/audit-log'
 import { UsersTable } from '@/components/admin/users-table'
@@ -22,6 +23,11 @@ export default async function AdminPage() {
       <div>
         <h1>Admin</h1>
         <p className="muted">Role changes take effect on the person’s next request. Every action here is written to the audit log.</p>
+        {hasPermission(user, 'audit:read') ? (
+          <p>
+            <Link href="/admin/activity">Token activity: charts of sign-ins, refreshes and failures</Link>
+          </p>
+        ) : null}
       </div>
       <UsersTable currentUserId={user.id} canWrite={hasPermission(user, 'users:write')} />
       {hasPermission(user, 'audit:read') ? <AuditLog /> : null}

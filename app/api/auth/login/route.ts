@@ -1,17 +1,11 @@
-import { z } from 'zod'
 import { signIn } from '@/lib/auth/sign-in'
 import { failureResponse, readAuthRequest, sessionResponse } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
 import { refuseCrossSiteForms } from '@/lib/http/csrf'
 import { onlyAllow } from '@/lib/http/methods'
+import { LoginBody } from '@/lib/http/api-schemas'
 import { route } from '@/lib/http/problem'
 
-const LoginBody = z.object({
-  email: z.string().trim().min(1, 'Enter your email').max(254).pipe(z.email('Enter a valid email address')),
-  password: z.string().min(1, 'Enter your password').max(256),
-  rememberMe: z.boolean().optional().default(false),
-  transport: z.enum(['cookie', 'bearer']).optional().default('cookie'),
-})
 
 export const POST = route(async (request) => {
   refuseCrossSiteForms(request)

@@ -1,12 +1,11 @@
-import { z } from 'zod'
 import { signOut } from '@/lib/auth/sign-out'
 import { clearCookies, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
 import { refuseCrossSiteForms } from '@/lib/http/csrf'
 import { onlyAllow } from '@/lib/http/methods'
+import { LogoutBody } from '@/lib/http/api-schemas'
 import { jsonResponse, route } from '@/lib/http/problem'
 
-const LogoutBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() })
 
 /** Idempotent: whatever is left of the session ends, the cookies go, and the answer is 200. */
 export const POST = route(async (request) => {

@@ -1,16 +1,11 @@
-import { z } from 'zod'
 import { authenticate } from '@/lib/auth/access'
 import { changePassword } from '@/lib/auth/password-change'
 import { credential, failureResponse, readAuthRequest, sessionResponse } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
-import { newPassword } from '@/lib/http/fields'
 import { onlyAllow } from '@/lib/http/methods'
+import { PasswordBody } from '@/lib/http/api-schemas'
 import { route } from '@/lib/http/problem'
 
-const PasswordBody = z.object({
-  currentPassword: z.string().min(1, 'Enter your current password').max(256),
-  newPassword,
-})
 
 export const POST = route(async (request) => {
   const auth = readAuthRequest(request)

@@ -1,12 +1,11 @@
-import { z } from 'zod'
 import { refreshSession } from '@/lib/auth/refresh'
 import { failureResponse, readAuthRequest, sessionResponse } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
 import { refuseCrossSiteForms } from '@/lib/http/csrf'
 import { onlyAllow } from '@/lib/http/methods'
+import { RefreshBody } from '@/lib/http/api-schemas'
 import { jsonResponse, route } from '@/lib/http/problem'
 
-const RefreshBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() })
 
 // SPEC §4; the rules themselves live in lib/auth/refresh.ts. Step 1, CSRF, comes before the body.
 export const POST = route(async (request) => {

@@ -1,16 +1,10 @@
-import { z } from 'zod'
 import { register } from '@/lib/auth/register'
 import { answer, readAuthRequest } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
-import { newPassword, printable } from '@/lib/http/fields'
 import { onlyAllow } from '@/lib/http/methods'
+import { RegisterBody } from '@/lib/http/api-schemas'
 import { route } from '@/lib/http/problem'
 
-const RegisterBody = z.object({
-  email: z.email('Enter a valid email address').max(254),
-  password: newPassword,
-  name: printable.trim().max(100).optional().nullable(),
-})
 
 export const POST = route(async (request) => {
   // Registration has no bearer mode: always CSRF-checked, before the body is read.

@@ -1,13 +1,11 @@
-import { z } from 'zod'
 import { authenticate } from '@/lib/auth/access'
 import { changeRole } from '@/lib/auth/admin'
-import { ROLES } from '@/lib/auth/rbac'
 import { answer, credential, failureResponse, readAuthRequest } from '@/lib/http/auth-edge'
 import { readJson } from '@/lib/http/body'
 import { onlyAllow } from '@/lib/http/methods'
+import { RoleBody } from '@/lib/http/api-schemas'
 import { route } from '@/lib/http/problem'
 
-const RoleBody = z.object({ role: z.enum(ROLES) })
 type Context = { params: Promise<{ id: string }> }
 
 export const PATCH = route<Context>(async (request, { params }) => {
