@@ -23,7 +23,10 @@ function send(request: FuzzRequest): Promise<Reply> {
   const { port } = new URL(scale.instances[request.instance]!.url)
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...request.headers }
-    if (request.body !== undefined) headers['content-length'] = request.body.length
+    if (request.body !== undefined) {
+      if (request.chunked) headers['transfer-encoding'] = 'chunked'
+      else headers['content-length'] = request.body.length
+    }
     const outgoing = http.request({ host: '127.0.0.1', port, method: request.method, path: request.path, headers, agent, timeout: 15_000 }, (response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -32,7 +35,12 @@ function send(request: FuzzRequest): Promise<Reply> {
     })
     outgoing.on('timeout', () => outgoing.destroy(new Error('no answer in 15 s')))
     outgoing.on('error', reject)
-    outgoing.end(request.body)
+    if (request.body && request.chunked) {
+      for (let at = 0; at < request.body.length; at += 4_096) outgoing.write(request.body.subarray(at, at + 4_096))
+      outgoing.end()
+    } else {
+      outgoing.end(request.body)
+    }
   })
 }
 
@@ -90,7 +98,7 @@ describe('fuzz: every endpoint of SPEC §7, with mutated tokens', () => {
         replies.forEach((reply, i) => {
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1)
           const problem = verdict(batch[i]!, reply)
-          if (problem) wrong.push(`${batch[i]!.label} → ${problem}`)
+          if (problem) wrong.push(`${String((batch[i] as unknown as Record<symbol, () => string>)[fc.toStringMethod]?.() ?? batch[i]!.label)}\n  → ${problem}`)
         })
         if (wrong.length > 0) throw new Error(`seed ${SEED}:\n${wrong.join('\n').slice(0, 4_000)}`)
       }),

@@ -14,6 +14,8 @@ export type FuzzRequest = {
   path: string
   headers: Record<string, string>
   body: Buffer | undefined
+  /** Content-Length, or the body in chunks with no length announced (an over-long body then streams in). */
+  chunked: boolean
   /** How it was made, for the report of a failure. */
   label: string
 }
@@ -190,6 +192,7 @@ export function fuzzRequest(pool: () => TokenPool): fc.Arbitrary<FuzzRequest> {
         deviceId: fc.option(fc.oneof(fc.nat().map((n) => pool().deviceIds[n % Math.max(1, pool().deviceIds.length)] ?? 'x'), weirdString), { freq: 2 }),
         origin: fc.constantFrom(SITE, SITE, 'http://evil.example', 'null', undefined),
         secFetchSite: fc.constantFrom(undefined, undefined, 'same-origin', 'cross-site', 'none', 'garbage'),
+        chunked: fc.boolean(),
         address: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...FUZZ_ADDRESSES) }, { weight: 1, arbitrary: fc.constantFrom('not-an-ip', '1.2.3.4, 5.6.7.8', '::ffff:203.0.113.10', '') }),
       })
       .map((r) => {
@@ -203,12 +206,12 @@ export function fuzzRequest(pool: () => TokenPool): fc.Arbitrary<FuzzRequest> {
         if (r.auth === 'odd-scheme') headers.authorization = [`Basic ${b64url('a:b')}`, 'Bearer', `Bearer  ${r.access.token}`, `bearer ${r.access.token}`, `Bearer ${r.access.token},${r.access.token}`][r.id.length % 5]!
         if (r.auth === 'cookies' || r.auth === 'both') headers.cookie = `${names.access}=${r.access.token}; ${names.refresh}=${r.refresh.token}; ${names.device}=${r.deviceId ?? ''}`
         const path = `${endpoint.path(r.id)}${r.query}`
-        const label = `${r.method} ${endpoint.method} ${endpoint.path('{id}')} body=${r.body.label} type=${r.contentType} auth=${r.auth} access=${r.access.how} refresh=${r.refresh.how}`
+        const label = `${r.method} ${endpoint.method} ${endpoint.path('{id}')} body=${r.body.label}${r.chunked ? ' chunked' : ''} type=${r.contentType} auth=${r.auth} access=${r.access.how} refresh=${r.refresh.how}`
         // A header value may hold only what HTTP allows (Node refuses to send anything else).
         for (const [name, value] of Object.entries(headers)) headers[name] = value.replace(/[^\t\x20-\x7e]/g, '?')
         // fast-check prints a counterexample with this, not with a 300 kB body.
         const describe = () => `${label} → ${r.instance ? 'B' : 'A'} ${r.method} ${path.slice(0, 200)} ${JSON.stringify(headers).slice(0, 600)} body ${r.body.bytes?.length ?? 'none'} bytes: ${r.body.bytes?.subarray(0, 120).toString('utf8') ?? ''}`
-        return { instance: r.instance, method: r.method, path, headers, body: r.body.bytes, label, [fc.toStringMethod]: describe }
+        return { instance: r.instance, method: r.method, path, headers, body: r.body.bytes, chunked: r.chunked, label, [fc.toStringMethod]: describe }
       }),
   )
 }
