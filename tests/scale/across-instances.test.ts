@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest'
-import { processMemory, sleep } from './support/cluster'
+import { freePortIn, Instance, instanceEnv, processMemory, sleep } from './support/cluster'
 import { auditCount, revokedSessions } from './support/database'
 import { enrol, issuedRefreshToken, Person, quantile, uniqueAddress, uniqueEmail } from './support/people'
 
@@ -143,6 +143,31 @@ describe('issue 10 "sign-in under concurrency": correct passwords are never refu
     // Hashing is bounded per process off the event loop: a protected call waits for no password
     // check, so even the slowest of them comes back well inside the burst.
     expect(p99Burst).toBeLessThan(Math.max(burstMs, 500))
+  })
+})
+
+
+describe('issue 10 "Done when": sign-in peak memory', () => {
+  it('a fresh third instance signing in 40 people at once: its peak resident memory before and after (VmHWM)', async () => {
+    const taken = scale.instances.map((instance) => Number(new URL(instance.url).port))
+    const fresh = new Instance('scale-c', await freePortIn(3312, 3319, taken), instanceEnv({ databaseUrl: scale.databaseUrl, redisUrl: scale.redisUrl, signingKeys: scale.signingKeys }), scale.logDir)
+    const crowd = Array.from({ length: 40 }, (_, i) => new Person(uniqueEmail(`memory-${i}`), 'bearer'))
+    await enrol(crowd, both)
+    await fresh.start()
+    try {
+      // Warmed up: one sign-in has loaded the code and opened the pools it needs.
+      const warm = new Person(crowd[0]!.email, 'bearer')
+      expect((await warm.signIn(fresh.url)).status).toBe(200)
+      const before = processMemory(fresh.pid)
+      const answers = await Promise.all(crowd.map((person) => new Person(person.email, 'bearer', person.ip).signIn(fresh.url)))
+      const after = processMemory(fresh.pid)
+      console.log(`40 parallel sign-ins on one fresh instance: ${summarize(answers.map((answer) => answer.status))}; RSS ${before.rssMiB} -> ${after.rssMiB} MiB, peak (VmHWM) ${before.peakMiB} -> ${after.peakMiB} MiB`)
+      // Beyond what the hashing queue holds, a sign-in is refused at once with Retry-After (decision 014), never a 500.
+      for (const answer of answers) expect(answer.status === 200 || (answer.status === 503 && answer.code === 'SERVICE_UNAVAILABLE')).toBe(true)
+      expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(32)
+    } finally {
+      await fresh.stop()
+    }
   })
 })
 
