@@ -49,6 +49,9 @@ function verdict(request: FuzzRequest, reply: Reply): string | null {
   if (reply.status >= 500) return `${reply.status}: ${reply.text.slice(0, 200)}`
   if (/\bat \S+ \(.*:\d+:\d+\)|node_modules|\.next\/server/.test(reply.text)) return 'a stack trace or a server path in the body'
   if (!request.path.startsWith('/api/')) return null
+  // Headers past Node's 16 KiB (a 5,000-character kid in two cookies and a header): Node's HTTP
+  // parser answers 431 itself, before there is a request for the app to see.
+  if (reply.status === 431 && reply.text === '') return null
   // Next's router answers a path that is not in canonical form (an empty segment as in
   // `/api/admin/users//revoke-sessions` or `/api/auth/sessions/`, a `..` segment) with a redirect
   // to that form, before any app code runs: not an API answer.
