@@ -44,7 +44,7 @@ afterAll(async () => {
   await redis?.stop()
   await pg?.stop()
   if (pg) rmSync(pg.dir, { recursive: true, force: true })
-  rmSync(logDir, { recursive: true, force: true })
+  if (process.env.SCALE_KEEP_LOGS !== '1') rmSync(logDir, { recursive: true, force: true })
 })
 
 /** Asserts 503 SERVICE_UNAVAILABLE problem+json (never a 200, never a 500). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -45,7 +45,7 @@ export default async function globalSetup(project: TestProject) {
     await redis.stop()
     throw error
   }
-  console.log(`scale: ${instances.map((i) => i.url).join(' + ')} on ${DATABASE} and ${redis.url}; logs in ${logDir}`)
+  console.log(`scale: ${instances.map((i) => i.url).join(' + ')} on ${DATABASE} and ${redis.url}; logs in ${logDir} (kept with SCALE_KEEP_LOGS=1)`)
   project.provide('scale', {
     site: SITE_ORIGIN,
     databaseUrl,
@@ -57,6 +57,8 @@ export default async function globalSetup(project: TestProject) {
   return async () => {
     await Promise.all(instances.map((instance) => instance.stop()))
     await redis.stop()
+    // The instances' logs, kept with SCALE_KEEP_LOGS=1 (to read after a failure).
+    if (process.env.SCALE_KEEP_LOGS !== '1') rmSync(logDir, { recursive: true, force: true })
   }
 }
 
