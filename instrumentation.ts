@@ -7,6 +7,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
   const { stampPeerAddresses } = await import('./lib/http/peer-address')
   stampPeerAddresses()
+  const { refuseUnservableMethods } = await import('./lib/http/unservable-methods')
+  refuseUnservableMethods()
   const { getConfig } = await import('./lib/config')
   const config = getConfig()
   const { setUpTelemetry } = await import('./lib/telemetry/setup')

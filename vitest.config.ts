@@ -13,7 +13,8 @@ export default defineConfig({
     environment: 'node',
     // Component tests (.test.tsx) opt into jsdom per file with `// @vitest-environment jsdom`.
     include: ['**/*.test.ts', '**/*.test.tsx'],
-    exclude: ['node_modules/**', 'e2e/**', '.next/**'],
+    // tests/scale/** needs a production build and services of its own: `npm run test:scale`.
+    exclude: ['node_modules/**', 'e2e/**', '.next/**', 'tests/scale/**'],
     setupFiles: ['tests/support/setup.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
     pool: 'forks',

@@ -43,7 +43,8 @@ export function fieldErrors(error: z.ZodError, whole: string): FieldErrors {
 
 async function readBodyText(request: Request): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > MAX_BODY_BYTES) throw new ProblemError('PAYLOAD_TOO_LARGE', 'Request bodies are limited to 16 KiB.')
+  // Either way the rest of the body stays unread, so the answer closes the connection.
+  if (declared > MAX_BODY_BYTES) throw new ProblemError('PAYLOAD_TOO_LARGE', 'Request bodies are limited to 16 KiB.', { closeConnection: true })
   if (!request.body) return ''
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
@@ -54,7 +55,7 @@ async function readBodyText(request: Request): Promise<string> {
     size += value.byteLength
     if (size > MAX_BODY_BYTES) {
       await reader.cancel().catch(() => {})
-      throw new ProblemError('PAYLOAD_TOO_LARGE', 'Request bodies are limited to 16 KiB.')
+      throw new ProblemError('PAYLOAD_TOO_LARGE', 'Request bodies are limited to 16 KiB.', { closeConnection: true })
     }
     chunks.push(value)
   }

@@ -6,7 +6,7 @@ export class ProblemError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail?: string,
-    readonly extra: { errors?: FieldErrors; retryAfter?: number } = {},
+    readonly extra: { errors?: FieldErrors; retryAfter?: number; closeConnection?: boolean } = {},
   ) {
     super(detail ?? ERRORS[code].title)
   }

@@ -13,7 +13,7 @@ const NO_STORE = { 'Cache-Control': 'private, no-store' }
 /** An RFC 9457 problem document. `type` is the app page that explains the code. */
 export function problemResponse(
   code: ErrorCode,
-  options: { detail?: string; errors?: FieldErrors; retryAfter?: number; origin?: string } = {},
+  options: { detail?: string; errors?: FieldErrors; retryAfter?: number; origin?: string; closeConnection?: boolean } = {},
 ): Response {
   const { status, title } = ERRORS[code]
   countFailure(code)
@@ -27,6 +27,9 @@ export function problemResponse(
   }
   const headers: Record<string, string> = { 'Content-Type': 'application/problem+json', ...NO_STORE }
   if (options.retryAfter !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(options.retryAfter)))
+  // The rest of the request's body was never read: the connection cannot carry another request
+  // (RFC 9112 §9.6), and a client that reused it would meet a reset.
+  if (options.closeConnection) headers.Connection = 'close'
   return new Response(JSON.stringify(body), { status, headers })
 }
 
