@@ -55,6 +55,13 @@ export default defineConfig({
       AUTH_PROACTIVE_REFRESH: '4s',
       AUTH_REFRESH_MIN_INTERVAL: '1s',
       AUTH_WARNING_BEFORE: '10s',
+      // Every spec reaches the server from 127.0.0.1, so one address would spend the per-address
+      // budgets of a whole office: a full run signs in well over 100 times in 15 minutes, and the
+      // last spec met 429 on a fast machine. Those budgets are attacked in tests/ (vitest) and
+      // across instances in tests/scale; here they are out of the way.
+      AUTH_LOGIN_IP_LIMIT: '100000',
+      AUTH_REGISTER_LIMIT: '100000',
+      AUTH_REFRESH_IP_LIMIT: '100000',
       DATA_DIR: process.env.E2E_DATA_DIR,
       // e2e/cors.spec.ts serves a bearer-mode page from this second origin.
       CORS_ALLOWED_ORIGINS: 'http://127.0.0.1:3197',

@@ -75,6 +75,14 @@ test('an admin changes a role, signs the user out everywhere and reads the audit
   await expect(events.first()).toHaveText('role changed')
   for (const text of await events.allTextContents()) expect(text).toBe('role changed')
 
+  // People by email, not by id: a click on one shows only that person's events, and the filter
+  // form says so.
+  await audit.locator('tbody tr').first().getByRole('button', { name: `Only events of ${throwaway.email}` }).click()
+  await expect(page.getByLabel('User id', { exact: true })).toHaveValue(/^\S+$/)
+  await expect(page.getByLabel('Event', { exact: true })).toHaveValue('role_changed')
+  await expect(audit.locator('tbody tr').first()).toContainText(throwaway.email)
+  for (const row of await audit.locator('tbody tr').all()) await expect(row.getByRole('button', { name: `Only events of ${throwaway.email}` })).toBeVisible()
+
   // Put the role back: the throwaway stays a plain user for the tests below.
   await role.selectOption('user')
   await expect(role).toHaveValue('user')

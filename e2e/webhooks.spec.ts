@@ -26,6 +26,7 @@ test('a reuse detection reaches the receiver, signed, and the admin screen shows
   await new Promise<void>((resolve) => receiver.listen(3196, '127.0.0.1', resolve))
   try {
     const login = await request.post('/api/auth/login', { data: { ...DEMO_USER, transport: 'bearer' } })
+    expect(login.status(), await login.text()).toBe(200)
     const first = (await login.json()) as { refreshToken: string; deviceId: string }
     const rotate = (refreshToken: string) => request.post('/api/auth/refresh', { data: { refreshToken }, headers: { 'x-device-id': first.deviceId } })
     expect((await rotate(first.refreshToken)).status()).toBe(200)

@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest'
 import { auditEvents, users } from '@/lib/store/schema'
 import { BearerClient, TestClient, expectProblem, json, signIn } from './support/client'
 import { createUser, startFakeClock, setupTestApp } from './support/harness'
+import type { z } from 'zod'
+import type { AuditAnswer } from '@/lib/http/api-schemas'
 
 // SPEC §7 admin API: users with roles (cursor pagination), change role, sign a user out
 // everywhere, the audit log with filters and cursor pagination, newest first.
 const app = setupTestApp()
 
 type UserItem = { id: string; email: string; name: string | null; role: string; permissions: string[]; createdAt: string }
-type AuditItem = { id: string; at: string; event: string; userId: string | null; sessionId: string | null; tokenType: string | null; jti: string | null; ip: string | null; userAgent: string | null; detail: Record<string, unknown> }
+type AuditItem = z.infer<typeof AuditAnswer>['items'][number]
 
 async function signedInAdmin() {
   const user = await createUser(app.db, { role: 'admin' })
@@ -154,7 +156,8 @@ describe('§7 GET /api/admin/audit', () => {
     const person = await personWithHistory()
     const page = await readAudit(cli, `userId=${person.id}`)
     expect(Object.keys(page).sort()).toEqual(['items', 'nextCursor'])
-    expect(Object.keys(page.items[0]!).sort()).toEqual(['at', 'detail', 'event', 'id', 'ip', 'jti', 'sessionId', 'tokenType', 'userAgent', 'userId'])
+    // SPEC §7's fields, plus the names the screen shows in place of ids (decision 028).
+    expect(Object.keys(page.items[0]!).sort()).toEqual(['at', 'detail', 'deviceLabel', 'event', 'id', 'ip', 'jti', 'sessionId', 'tokenType', 'userAgent', 'userEmail', 'userId'])
     expect(page.items[0]!.event).toBe('login_failed')
     const times = page.items.map((e) => Date.parse(e.at))
     expect(times).toEqual([...times].sort((x, y) => y - x))
@@ -210,6 +213,25 @@ describe('§7 GET /api/admin/audit', () => {
     const { cli } = await signedInAdmin()
     const body = await expectProblem(await cli.get(`/api/admin/audit?${query}`), 400, 'VALIDATION_FAILED')
     expect(Object.keys(body.errors!)).toEqual([field])
+  })
+
+  it("names the person by email and the session by its device label, and filters by one session", async () => {
+    const { cli } = await signedInAdmin()
+    const person = await createUser(app.db)
+    const first = await signedInCli(person)
+    await signedInCli(person)
+    const sid = decodeJwt(first.accessToken).sid as string
+    const all = await readAudit(cli, `userId=${person.id}`)
+    expect(new Set(all.items.map((e) => e.sessionId)).size).toBe(2)
+    expect(all.items.every((e) => e.userEmail === person.email)).toBe(true)
+    const [session] = (await json<{ sessions: { id: string; deviceLabel: string }[] }>(await first.get('/api/auth/sessions'))).sessions.filter((s) => s.id === sid)
+    const one = await readAudit(cli, `sessionId=${sid}`)
+    expect(one.items.map((e) => e.event).sort()).toEqual(['login_succeeded', 'token_issued', 'token_issued'])
+    expect(one.items.every((e) => e.sessionId === sid && e.deviceLabel === session!.deviceLabel && e.userEmail === person.email)).toBe(true)
+    // A failed sign-in of an unknown address has neither.
+    await new TestClient().call('POST', '/api/auth/login', { body: { email: 'nobody-here@example.com', password: 'wrong-password' } })
+    const failed = (await readAudit(cli, 'event=login_failed&limit=1')).items[0]!
+    expect([failed.userId, failed.userEmail, failed.sessionId, failed.deviceLabel]).toEqual([null, null, null, null])
   })
 
   it('the sign-in the admin just made is on record with its session and token ids', async () => {

@@ -3,6 +3,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { refreshTokens, sessions } from '@/lib/store/schema'
 import { BearerClient, CLI_HEADERS, TestClient, connectingFrom, expectProblem, json, signIn } from './support/client'
 import { createUser, startFakeClock, setupTestApp } from './support/harness'
+import type { z } from 'zod'
+import type { AuditAnswer } from '@/lib/http/api-schemas'
 
 // SPEC §8: one person's life, scripted, read back through GET /api/admin/audit as an admin,
 // event by event: who (userId), which session, from where (ip), which token type and jti.
@@ -15,7 +17,7 @@ const EMAIL = 'lifecycle@example.test'
 const FIRST_PASSWORD = 'first-password-123'
 const SECOND_PASSWORD = 'second-password-456'
 
-type AuditItem = { id: string; at: string; event: string; userId: string | null; sessionId: string | null; tokenType: string | null; jti: string | null; ip: string | null; userAgent: string | null; detail: Record<string, unknown> }
+type AuditItem = z.infer<typeof AuditAnswer>['items'][number]
 /** An audit row as the steps compare it; `reason` is detail.reason where there is one (session_revoked, login_failed). */
 type Row = { event: string; sessionId: string | null; tokenType: string | null; jti: string | null; ip: string | null; reason?: unknown }
 

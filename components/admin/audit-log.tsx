@@ -13,7 +13,9 @@ export type AuditItem = {
   at: string
   event: string
   userId: string | null
+  userEmail: string | null
   sessionId: string | null
+  deviceLabel: string | null
   tokenType: string | null
   jti: string | null
   ip: string | null
@@ -26,6 +28,9 @@ const eventLabel = (event: string) => event.replaceAll('_', ' ')
 
 export function AuditLog() {
   const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS)
+  // A click on a person or a session sets a filter from outside the form: a new key remounts the
+  // form with the filters as its defaults, so what it shows is what is applied.
+  const [formKey, setFormKey] = useState(0)
   const { data, error, isLoading, hasMore, loadingMore, loadMore } = usePagedApi<AuditPage>(auditPath(filters))
   const items = data?.flatMap((page) => page.items) ?? []
 
@@ -33,21 +38,30 @@ export function AuditLog() {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
     const read = (name: string) => String(form.get(name) ?? '')
-    setFilters({ userId: read('userId'), event: read('event'), from: read('from'), to: read('to') })
+    setFilters({ userId: read('userId'), sessionId: read('sessionId'), event: read('event'), from: read('from'), to: read('to') })
+  }
+
+  function filterBy(only: Partial<AuditFilters>) {
+    setFilters({ ...filters, ...only })
+    setFormKey((key) => key + 1)
   }
 
   return (
     <section className="card" aria-labelledby="audit-heading">
       <h2 id="audit-heading">Audit log</h2>
-      <form onSubmit={onSubmit} onReset={() => setFilters(NO_FILTERS)} aria-label="Audit log filters">
+      <form key={formKey} onSubmit={onSubmit} onReset={() => setFilters(NO_FILTERS)} aria-label="Audit log filters">
         <div className="filters">
           <div className="field">
             <label htmlFor="audit-user">User id</label>
-            <input id="audit-user" name="userId" type="text" autoComplete="off" spellCheck={false} />
+            <input id="audit-user" name="userId" type="text" autoComplete="off" spellCheck={false} defaultValue={filters.userId} />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-session">Session id</label>
+            <input id="audit-session" name="sessionId" type="text" autoComplete="off" spellCheck={false} defaultValue={filters.sessionId} />
           </div>
           <div className="field">
             <label htmlFor="audit-event">Event</label>
-            <select id="audit-event" name="event" defaultValue="">
+            <select id="audit-event" name="event" defaultValue={filters.event}>
               <option value="">All events</option>
               {AUDIT_EVENTS.map((name) => (
                 <option key={name} value={name}>
@@ -58,11 +72,11 @@ export function AuditLog() {
           </div>
           <div className="field">
             <label htmlFor="audit-from">From</label>
-            <input id="audit-from" name="from" type="datetime-local" />
+            <input id="audit-from" name="from" type="datetime-local" defaultValue={filters.from} />
           </div>
           <div className="field">
             <label htmlFor="audit-to">To</label>
-            <input id="audit-to" name="to" type="datetime-local" />
+            <input id="audit-to" name="to" type="datetime-local" defaultValue={filters.to} />
           </div>
         </div>
         <p className="actions">
@@ -112,8 +126,24 @@ export function AuditLog() {
                     <LocalTime iso={item.at} withSeconds />
                   </td>
                   <th scope="row">{eventLabel(item.event)}</th>
-                  <td className="wrap">{item.userId ? <code>{item.userId}</code> : <span className="muted">None</span>}</td>
-                  <td className="wrap">{item.sessionId ? <code>{item.sessionId}</code> : <span className="muted">None</span>}</td>
+                  <td className="wrap">
+                    {item.userId ? (
+                      <button type="button" className="link-button" onClick={() => filterBy({ userId: item.userId! })} aria-label={`Only events of ${item.userEmail ?? item.userId}`}>
+                        {item.userEmail ?? <code>{item.userId}</code>}
+                      </button>
+                    ) : (
+                      <span className="muted">None</span>
+                    )}
+                  </td>
+                  <td className="wrap">
+                    {item.sessionId ? (
+                      <button type="button" className="link-button" onClick={() => filterBy({ sessionId: item.sessionId! })} aria-label={`Only events of session ${sessionName(item)}`}>
+                        {sessionName(item)}
+                      </button>
+                    ) : (
+                      <span className="muted">None</span>
+                    )}
+                  </td>
                   <td>{item.ip ?? <span className="muted">Unknown</span>}</td>
                   <td className="wrap">
                     <Detail item={item} />
@@ -133,6 +163,12 @@ export function AuditLog() {
       ) : null}
     </section>
   )
+}
+
+/** A device label alone would not tell two sessions on one kind of browser apart: the id's tail does. */
+function sessionName(item: AuditItem): string {
+  const tail = item.sessionId!.slice(-6)
+  return item.deviceLabel ? `${item.deviceLabel} · ${tail}` : item.sessionId!
 }
 
 function Detail({ item }: { item: AuditItem }) {

@@ -1,8 +1,8 @@
 // The audit log's filters (SPEC §8) as the API's query string. Browser-safe, no React.
 
-export type AuditFilters = { userId: string; event: string; from: string; to: string }
+export type AuditFilters = { userId: string; sessionId: string; event: string; from: string; to: string }
 
-export const NO_FILTERS: AuditFilters = { userId: '', event: '', from: '', to: '' }
+export const NO_FILTERS: AuditFilters = { userId: '', sessionId: '', event: '', from: '', to: '' }
 
 /** A `datetime-local` value (the reader's own zone, no offset) as an ISO-8601 UTC instant; '' stays ''. */
 export function localInputToIso(value: string): string {
@@ -14,6 +14,7 @@ export function localInputToIso(value: string): string {
 export function auditPath(filters: AuditFilters, limit = 50): string {
   const params = new URLSearchParams()
   if (filters.userId.trim()) params.set('userId', filters.userId.trim())
+  if (filters.sessionId.trim()) params.set('sessionId', filters.sessionId.trim())
   if (filters.event) params.set('event', filters.event)
   const from = localInputToIso(filters.from)
   const to = localInputToIso(filters.to)

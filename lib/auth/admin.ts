@@ -5,7 +5,7 @@ import { isId } from '@/lib/ids'
 import type { ClientInfo } from '@/lib/shared/client-info'
 import { fail, type Outcome } from '@/lib/shared/outcome'
 import { getDb } from '@/lib/store/db'
-import { auditEvents, users } from '@/lib/store/schema'
+import { auditEvents, sessions, users } from '@/lib/store/schema'
 import type { AccessClaims } from './tokens'
 import { cutoffAfterIssued, denyUserTokensBefore, markUserTokensStale } from './denylist'
 import type { Role } from './rbac'
@@ -80,39 +80,48 @@ export async function signOutEverywhere(input: AdminChange, nowMs: number): Prom
   })
 }
 
-export type AuditQuery = { userId?: string; event?: AuditEvent; from?: Date; to?: Date; limit: number; cursor?: number }
+export type AuditQuery = { userId?: string; sessionId?: string; event?: AuditEvent; from?: Date; to?: Date; limit: number; cursor?: number }
 
-/** GET /api/admin/audit: newest first; the cursor is the last id of the previous page (ids grow with time). */
+/**
+ * GET /api/admin/audit: newest first; the cursor is the last id of the previous page (ids grow with
+ * time). Each row carries the person's email and the session's device label, read by primary key,
+ * so that the screen can show names instead of ids (decision 028).
+ */
 export async function listAudit(input: AdminInput & AuditQuery) {
   const query = input
   const db = await getDb()
   const conditions: SQL[] = []
   if (query.userId) conditions.push(eq(auditEvents.userId, query.userId))
+  if (query.sessionId) conditions.push(eq(auditEvents.sessionId, query.sessionId))
   if (query.event) conditions.push(eq(auditEvents.event, query.event))
   if (query.from) conditions.push(gte(auditEvents.at, query.from))
   if (query.to) conditions.push(lte(auditEvents.at, query.to))
   if (query.cursor !== undefined) conditions.push(lt(auditEvents.id, query.cursor))
   const rows = await db
-    .select()
+    .select({ event: auditEvents, userEmail: users.email, deviceLabel: sessions.deviceLabel })
     .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.userId))
+    .leftJoin(sessions, eq(sessions.id, auditEvents.sessionId))
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(auditEvents.id))
     .limit(query.limit + 1)
   const page = rows.slice(0, query.limit)
   return {
     ok: true as const,
-    items: page.map((row) => ({
+    items: page.map(({ event: row, userEmail, deviceLabel }) => ({
       id: String(row.id),
       at: row.at.toISOString(),
       event: row.event,
       userId: row.userId,
+      userEmail,
       sessionId: row.sessionId,
+      deviceLabel,
       tokenType: row.tokenType,
       jti: row.jti,
       ip: row.ip,
       userAgent: row.userAgent,
       detail: row.detail,
     })),
-    nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null,
+    nextCursor: rows.length > query.limit ? String(page.at(-1)!.event.id) : null,
   }
 }

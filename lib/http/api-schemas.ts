@@ -42,6 +42,7 @@ export const UsersQuery = z.object({
 
 export const AuditQuery = z.object({
   userId: idSchema.optional(),
+  sessionId: idSchema.optional(),
   event: z.enum(AUDIT_EVENTS).optional(),
   from: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
   to: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
@@ -116,7 +117,10 @@ export const AuditAnswer = z.object({
       at: time,
       event: z.enum(AUDIT_EVENTS),
       userId: z.string().nullable(),
+      // The person's email and the session's device label, for display; null once deleted.
+      userEmail: z.string().nullable(),
       sessionId: z.string().nullable(),
+      deviceLabel: z.string().nullable(),
       tokenType: z.enum(['access', 'refresh']).nullable(),
       jti: z.string().nullable(),
       ip: z.string().nullable(),
