@@ -60,6 +60,9 @@ test('an admin changes a role, signs the user out everywhere and reads the audit
   await role.selectOption('admin')
   await expect(page.getByRole('status').filter({ hasText: 'Role changed' })).toBeVisible()
   await expect(role).toHaveValue('admin')
+  // The toast sits over the bottom-right corner, where this row's button can be; while it slides
+  // in, a click aimed at the button lands on it. Dismiss it, as a person would.
+  await page.getByRole('button', { name: 'Dismiss: Role changed' }).click()
 
   await page.getByRole('button', { name: `Sign out everywhere: ${throwaway.email}` }).click()
   const dialog = page.getByRole('alertdialog', { name: `Sign ${throwaway.email} out everywhere?` })
