@@ -4,6 +4,8 @@ import Link from 'next/link'
 import { SessionClientProvider } from '@/components/session/session-client-provider'
 import { THEME_SCRIPT } from '@/components/ui/theme'
 import { ThemeToggle } from '@/components/ui/theme-toggle'
+import { getCurrentUser } from '@/lib/auth/current-user'
+import { pageAccessToken } from '@/lib/http/auth-edge'
 import { NONCE_HEADER } from '@/lib/http/security-headers'
 import './globals.css'
 
@@ -19,6 +21,9 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // The gate's per-request CSP nonce (lib/http/security-headers.ts): the one inline script carries it.
   const nonce = (await headers()).get(NONCE_HEADER) ?? undefined
+  // Admins find Admin and Activity in the header, not only in the account menu. The same verified
+  // look-up as the page's own (React cache: once per request); the pages still check for themselves.
+  const permissions = (await getCurrentUser(await pageAccessToken()))?.user.permissions ?? []
   return (
     // suppressHydrationWarning: the theme script sets data-theme on <html> before React hydrates.
     <html lang="en" suppressHydrationWarning>
@@ -45,6 +50,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   <li>
                     <Link href="/sessions">Sessions</Link>
                   </li>
+                  {permissions.includes('users:read') ? (
+                    <li>
+                      <Link href="/admin">Admin</Link>
+                    </li>
+                  ) : null}
+                  {permissions.includes('audit:read') ? (
+                    <li>
+                      <Link href="/admin/activity">Activity</Link>
+                    </li>
+                  ) : null}
                   <li>
                     <Link href="/errors">Error codes</Link>
                   </li>

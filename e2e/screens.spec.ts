@@ -40,6 +40,10 @@ test('a user opening /admin sees the 403 page', async ({ page, context, signInTh
   await signInThroughApi(DEMO_USER, { into: context })
   await page.goto('/dashboard')
   await expectOnDashboard(page)
+  const nav = page.getByRole('navigation', { name: 'Main' })
+  await expect(nav.getByRole('link', { name: 'Sessions' })).toBeVisible()
+  await expect(nav.getByRole('link', { name: 'Admin' })).toHaveCount(0)
+  await expect(nav.getByRole('link', { name: 'Activity' })).toHaveCount(0)
   const response = await page.goto('/admin')
   expect(response?.status()).toBe(403)
   await expect(page.getByRole('heading', { level: 1, name: 'You don’t have access to this page' })).toBeVisible()
@@ -49,8 +53,11 @@ test('an admin changes a role, signs the user out everywhere and reads the audit
   await signInThroughApi(DEMO_ADMIN, { into: context })
   await page.goto('/dashboard')
   await expectOnDashboard(page)
-  await page.goto('/admin')
+  // An admin's header offers the admin screens.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true }).click()
+  await expect(page).toHaveURL(/\/admin$/)
   await expect(page.getByRole('heading', { level: 1, name: 'Admin' })).toBeVisible()
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' })).toHaveAttribute('href', '/admin/activity')
 
   const role = page.getByLabel(`Role of ${throwaway.email}`)
   const loadMore = page.getByRole('button', { name: 'Load more users' })
