@@ -26,19 +26,24 @@ test.describe('the Activity screen', () => {
     await page.goto('/admin/activity?range=1h')
     await page.getByText('Sign-ins and failures as a table').click()
     const failedBefore = await tableTotal(page, 'Sign-ins and failures, per interval (UTC)', 'Failed sign-ins')
-    await page.getByText('Refreshes as a table').click()
-    const refreshesBefore = await tableTotal(page, 'Refreshes, per interval (UTC)', 'Refreshes')
+    await page.getByText('Refreshes and grace replays as a table').click()
+    const refreshesBefore = await tableTotal(page, 'Refreshes and grace replays, per interval (UTC)', 'Refreshes')
+    const replaysBefore = await tableTotal(page, 'Refreshes and grace replays, per interval (UTC)', 'Grace replays')
 
-    // The script: two wrong passwords for an unknown email, a sign-in, a refresh.
+    // The script: two wrong passwords for an unknown email, a sign-in, a refresh, and the used
+    // refresh token again within the reuse grace (a second tab's race): a grace replay.
     for (const password of ['wrong-password-1', 'wrong-password-2']) await request.post('/api/auth/login', { data: { email: 'nobody-activity@example.com', password, transport: 'bearer' } })
     const login = (await (await request.post('/api/auth/login', { data: { ...DEMO_USER, transport: 'bearer' } })).json()) as { refreshToken: string; deviceId: string }
-    expect((await request.post('/api/auth/refresh', { data: { refreshToken: login.refreshToken }, headers: { 'x-device-id': login.deviceId } })).status()).toBe(200)
+    const refresh = () => request.post('/api/auth/refresh', { data: { refreshToken: login.refreshToken }, headers: { 'x-device-id': login.deviceId } })
+    expect((await refresh()).status()).toBe(200)
+    expect((await refresh()).status()).toBe(200)
 
     await page.reload()
     await page.getByText('Sign-ins and failures as a table').click()
-    await page.getByText('Refreshes as a table').click()
+    await page.getByText('Refreshes and grace replays as a table').click()
     expect(await tableTotal(page, 'Sign-ins and failures, per interval (UTC)', 'Failed sign-ins')).toBe(failedBefore + 2)
-    expect(await tableTotal(page, 'Refreshes, per interval (UTC)', 'Refreshes')).toBe(refreshesBefore + 1)
+    expect(await tableTotal(page, 'Refreshes and grace replays, per interval (UTC)', 'Refreshes')).toBe(refreshesBefore + 1)
+    expect(await tableTotal(page, 'Refreshes and grace replays, per interval (UTC)', 'Grace replays')).toBe(replaysBefore + 1)
     await expect(page.getByRole('table', { name: 'Failures by reason' })).toContainText('unknown_email')
     // The charts themselves are drawn (SVG), for sighted people; the tables are what screen readers get.
     await expect(page.locator('.chart .recharts-wrapper')).toHaveCount(3)

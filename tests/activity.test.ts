@@ -29,6 +29,8 @@ describe('GET /api/admin/activity', () => {
     clock.advance(15 * 60)
     const used = cli.refreshToken
     await cli.refresh()
+    // Within the reuse grace, the used token again: a grace replay (the same successor), not reuse.
+    expect((await cli.refresh({ refreshToken: used })).status).toBe(200)
     clock.advance(60)
     await cli.refresh({ refreshToken: used }) // reuse: the session is revoked
 
@@ -43,6 +45,8 @@ describe('GET /api/admin/activity', () => {
     expect(body.totals.signInFailures - was.signInFailures).toBe(3)
     expect(body.totals.signIns - was.signIns).toBe(2) // the person and the admin
     expect(body.totals.refreshes - was.refreshes).toBe(1)
+    expect(body.totals.graceReplays - was.graceReplays).toBe(1)
+    expect(body.buckets.find((b) => b.at === '2026-12-02T09:45:00.000Z')!.graceReplays).toBeGreaterThanOrEqual(1)
     expect(body.totals.reuseDetections - was.reuseDetections).toBe(1)
     expect(body.totals.revokedSessions - was.revokedSessions).toBe(1)
     // The failures happened at 09:30, the refresh at 09:45: each in its own minute.

@@ -11,6 +11,7 @@ const LABELS: Record<ActivitySeries, string> = {
   signIns: 'Sign-ins',
   signInFailures: 'Failed sign-ins',
   refreshes: 'Refreshes',
+  graceReplays: 'Grace replays',
   reuseDetections: 'Reuse detected',
   revokedSessions: 'Sessions revoked',
   rateLimited: 'Rate limited',
@@ -20,6 +21,7 @@ const COLOURS: Record<ActivitySeries, string> = {
   signIns: 'var(--ok)',
   signInFailures: 'var(--danger)',
   refreshes: 'var(--accent)',
+  graceReplays: 'var(--muted)',
   reuseDetections: 'var(--danger)',
   revokedSessions: 'var(--muted)',
   rateLimited: 'var(--accent-hover)',
@@ -27,7 +29,7 @@ const COLOURS: Record<ActivitySeries, string> = {
 
 const GROUPS: Array<{ id: string; title: string; series: ActivitySeries[]; kind: 'line' | 'bar' }> = [
   { id: 'sign-ins', title: 'Sign-ins and failures', series: ['signIns', 'signInFailures'], kind: 'line' },
-  { id: 'refreshes', title: 'Refreshes', series: ['refreshes'], kind: 'line' },
+  { id: 'refreshes', title: 'Refreshes and grace replays', series: ['refreshes', 'graceReplays'], kind: 'line' },
   { id: 'threats', title: 'Reuse, revocations and rate limits', series: ['reuseDetections', 'revokedSessions', 'rateLimited'], kind: 'bar' },
 ]
 

@@ -20,6 +20,7 @@ const SERIES_OF: Partial<Record<AuditEvent, ActivitySeries>> = {
   login_succeeded: 'signIns',
   login_failed: 'signInFailures',
   token_refreshed: 'refreshes',
+  refresh_replayed: 'graceReplays',
   refresh_reuse_detected: 'reuseDetections',
   session_revoked: 'revokedSessions',
   rate_limited: 'rateLimited',

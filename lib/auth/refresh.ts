@@ -88,6 +88,7 @@ async function refreshOnce(input: RefreshInput, nowMs: number): Promise<RefreshO
       // Idempotent: concurrent tabs and retries get the very same successor (never a fork).
       const tokens = openSealedSuccessor(row, input.refreshToken!)
       if (!tokens) return { ok: false, code: 'REFRESH_TOKEN_INVALID' }
+      await recordAudit(tx, { ...audit, event: 'refresh_replayed', detail: { usedAt: row.usedAt!.toISOString() } })
       return { ok: true, rotated: true, replay: true, tokens, rememberMe: session.rememberMe, session: sessionView(session, tokens.access.exp, tokens.refresh.exp) }
     }
 

@@ -66,7 +66,7 @@ export type SessionTimelineResponse = { events: TimelineEntry[] }
 /** GET /api/admin/activity (SPEC §7, §9 /admin/activity). */
 export const ACTIVITY_RANGES = ['1h', '24h', '7d'] as const
 export type ActivityRange = (typeof ACTIVITY_RANGES)[number]
-export const ACTIVITY_SERIES = ['signIns', 'signInFailures', 'refreshes', 'reuseDetections', 'revokedSessions', 'rateLimited'] as const
+export const ACTIVITY_SERIES = ['signIns', 'signInFailures', 'refreshes', 'graceReplays', 'reuseDetections', 'revokedSessions', 'rateLimited'] as const
 export type ActivitySeries = (typeof ACTIVITY_SERIES)[number]
 export type ActivityBucket = { at: string } & Record<ActivitySeries, number>
 export type ActivityResponse = {

@@ -7,6 +7,9 @@ export const AUDIT_EVENTS = [
   'login_failed',
   'token_issued',
   'token_refreshed',
+  // Beyond SPEC §8's list: a used refresh token presented again within the reuse grace, answered
+  // with the successor it already has (SPEC §4.8) — counted so the Activity screen can chart it.
+  'refresh_replayed',
   'refresh_reuse_detected',
   'token_revoked',
   'session_revoked',
