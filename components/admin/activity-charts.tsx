@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { ActivityBucket, ActivityResponse, ActivitySeries } from '@/lib/shared/api-types'
+import { ScrollTable } from '@/components/ui/scroll-table'
 
 // The Activity screen's charts (SPEC §9 /admin/activity), drawn with recharts in the theme's own
 // colours (CSS variables, so dark mode follows). Each chart is hidden from screen readers and has
@@ -33,6 +34,17 @@ const GROUPS: Array<{ id: string; title: string; series: ActivitySeries[]; kind:
   { id: 'threats', title: 'Reuse, revocations and rate limits', series: ['reuseDetections', 'revokedSessions', 'rateLimited'], kind: 'bar' },
 ]
 
+/** The grid, axes, tooltip and legend of every chart, in the theme's colours. */
+function frame() {
+  return [
+    <CartesianGrid key="grid" stroke="var(--border)" strokeDasharray="3 3" />,
+    <XAxis key="x" dataKey="label" stroke="var(--muted)" tick={{ fontSize: 12 }} minTickGap={24} />,
+    <YAxis key="y" allowDecimals={false} stroke="var(--muted)" tick={{ fontSize: 12 }} />,
+    <Tooltip key="tooltip" contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />,
+    <Legend key="legend" />,
+  ]
+}
+
 function label(at: string, bucketSeconds: number): string {
   const date = new Date(at)
   const options: Intl.DateTimeFormatOptions = bucketSeconds < 86_400 && bucketSeconds < 21_600 ? { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' } : { weekday: 'short', hour: '2-digit', timeZone: 'UTC' }
@@ -53,22 +65,14 @@ export function ActivityCharts({ activity }: { activity: ActivityResponse }) {
             <ResponsiveContainer width="100%" height={220}>
               {group.kind === 'line' ? (
                 <LineChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-                  <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-                  <XAxis dataKey="label" stroke="var(--muted)" tick={{ fontSize: 12 }} minTickGap={24} />
-                  <YAxis allowDecimals={false} stroke="var(--muted)" tick={{ fontSize: 12 }} />
-                  <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />
-                  <Legend />
+                  {frame()}
                   {group.series.map((series) => (
                     <Line key={series} type="linear" dataKey={series} name={LABELS[series]} stroke={COLOURS[series]} dot={false} strokeWidth={2} isAnimationActive={false} />
                   ))}
                 </LineChart>
               ) : (
                 <BarChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-                  <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-                  <XAxis dataKey="label" stroke="var(--muted)" tick={{ fontSize: 12 }} minTickGap={24} />
-                  <YAxis allowDecimals={false} stroke="var(--muted)" tick={{ fontSize: 12 }} />
-                  <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />
-                  <Legend />
+                  {frame()}
                   {group.series.map((series) => (
                     <Bar key={series} dataKey={series} name={LABELS[series]} fill={COLOURS[series]} isAnimationActive={false} />
                   ))}
@@ -92,33 +96,30 @@ function SeriesTable({ id, title, rows, series }: { id: string; title: string; r
       {busy.length === 0 ? (
         <p className="muted">Nothing in this range.</p>
       ) : (
-        <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-          <table className="data-table">
-            <caption id={`${id}-caption`}>{title}, per interval (UTC)</caption>
-            <thead>
-              <tr>
-                <th scope="col">From</th>
+        <ScrollTable id={id} caption={`${title}, per interval (UTC)`}>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
+              {series.map((name) => (
+                <th key={name} scope="col">
+                  {LABELS[name]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {busy.map((row) => (
+              <tr key={row.at}>
+                <th scope="row">
+                  <time dateTime={row.at}>{row.label}</time>
+                </th>
                 {series.map((name) => (
-                  <th key={name} scope="col">
-                    {LABELS[name]}
-                  </th>
+                  <td key={name}>{row[name]}</td>
                 ))}
               </tr>
-            </thead>
-            <tbody>
-              {busy.map((row) => (
-                <tr key={row.at}>
-                  <th scope="row">
-                    <time dateTime={row.at}>{row.label}</time>
-                  </th>
-                  {series.map((name) => (
-                    <td key={name}>{row[name]}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </details>
   )

@@ -5,6 +5,7 @@ import { LocalTime } from '@/components/ui/local-time'
 import { AUDIT_EVENTS } from '@/lib/shared/audit-events'
 import { usePagedApi } from './use-paged-api'
 import { auditPath, NO_FILTERS, type AuditFilters } from './audit-query'
+import { ScrollTable } from '@/components/ui/scroll-table'
 
 // SPEC §8/§9: the audit log, newest first, filtered by user, event and time, a page at a time.
 
@@ -106,53 +107,50 @@ export function AuditLog() {
         </div>
       ) : null}
       {items.length > 0 ? (
-        <div className="table-scroll" role="region" aria-labelledby="audit-caption" tabIndex={0}>
-          <table className="data-table">
-            <caption id="audit-caption">Audit events, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">User</th>
-                <th scope="col">Session</th>
-                <th scope="col">IP</th>
-                <th scope="col">Details</th>
+        <ScrollTable id="audit" caption="Audit events, newest first">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Event</th>
+              <th scope="col">User</th>
+              <th scope="col">Session</th>
+              <th scope="col">IP</th>
+              <th scope="col">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id}>
+                <td>
+                  <LocalTime iso={item.at} withSeconds />
+                </td>
+                <th scope="row">{eventLabel(item.event)}</th>
+                <td className="wrap">
+                  {item.userId ? (
+                    <button type="button" className="link-button" onClick={() => filterBy({ userId: item.userId! })} aria-label={`Only events of ${item.userEmail ?? item.userId}`}>
+                      {item.userEmail ?? <code>{item.userId}</code>}
+                    </button>
+                  ) : (
+                    <span className="muted">None</span>
+                  )}
+                </td>
+                <td className="wrap">
+                  {item.sessionId ? (
+                    <button type="button" className="link-button" onClick={() => filterBy({ sessionId: item.sessionId! })} aria-label={`Only events of session ${sessionName(item)}`}>
+                      {sessionName(item)}
+                    </button>
+                  ) : (
+                    <span className="muted">None</span>
+                  )}
+                </td>
+                <td>{item.ip ?? <span className="muted">Unknown</span>}</td>
+                <td className="wrap">
+                  <Detail item={item} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.id}>
-                  <td>
-                    <LocalTime iso={item.at} withSeconds />
-                  </td>
-                  <th scope="row">{eventLabel(item.event)}</th>
-                  <td className="wrap">
-                    {item.userId ? (
-                      <button type="button" className="link-button" onClick={() => filterBy({ userId: item.userId! })} aria-label={`Only events of ${item.userEmail ?? item.userId}`}>
-                        {item.userEmail ?? <code>{item.userId}</code>}
-                      </button>
-                    ) : (
-                      <span className="muted">None</span>
-                    )}
-                  </td>
-                  <td className="wrap">
-                    {item.sessionId ? (
-                      <button type="button" className="link-button" onClick={() => filterBy({ sessionId: item.sessionId! })} aria-label={`Only events of session ${sessionName(item)}`}>
-                        {sessionName(item)}
-                      </button>
-                    ) : (
-                      <span className="muted">None</span>
-                    )}
-                  </td>
-                  <td>{item.ip ?? <span className="muted">Unknown</span>}</td>
-                  <td className="wrap">
-                    <Detail item={item} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       ) : data && !isLoading ? (
         <p>No events match these filters.</p>
       ) : null}

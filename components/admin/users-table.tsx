@@ -6,6 +6,7 @@ import { LocalTime } from '@/components/ui/local-time'
 import { useToast } from '@/components/ui/toast'
 import { useSessionClient } from '@/components/session/session-client-provider'
 import { usePagedApi } from './use-paged-api'
+import { ScrollTable } from '@/components/ui/scroll-table'
 
 // SPEC §9 /admin: users and roles. A role change takes effect on the user's next request
 // (SPEC §7); "Sign out everywhere" ends all of the user's sessions at once.
@@ -57,68 +58,65 @@ export function UsersTable({ currentUserId, canWrite }: { currentUserId: string;
         </p>
       ) : null}
       {users.length > 0 ? (
-        <div className="table-scroll" role="region" aria-labelledby="users-caption" tabIndex={0}>
-          <table className="data-table">
-            <caption id="users-caption">Users and roles</caption>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => {
-                const self = user.id === currentUserId
-                return (
-                  <tr key={user.id}>
-                    <th scope="row" className="wrap">
-                      {user.email}
-                      {self ? <span className="muted"> (you)</span> : null}
-                    </th>
-                    <td className="wrap">{user.name ?? <span className="muted">Not set</span>}</td>
-                    <td>
-                      <label className="visually-hidden" htmlFor={`role-${user.id}`}>
-                        Role of {user.email}
-                      </label>
-                      <select
-                        id={`role-${user.id}`}
-                        value={user.role}
-                        // Demoting yourself would lock you out of this page mid-task.
-                        disabled={!canWrite || self || busyId === user.id}
-                        onChange={(event) => void changeRole(user, event.target.value)}
+        <ScrollTable id="users" caption="Users and roles">
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Created</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => {
+              const self = user.id === currentUserId
+              return (
+                <tr key={user.id}>
+                  <th scope="row" className="wrap">
+                    {user.email}
+                    {self ? <span className="muted"> (you)</span> : null}
+                  </th>
+                  <td className="wrap">{user.name ?? <span className="muted">Not set</span>}</td>
+                  <td>
+                    <label className="visually-hidden" htmlFor={`role-${user.id}`}>
+                      Role of {user.email}
+                    </label>
+                    <select
+                      id={`role-${user.id}`}
+                      value={user.role}
+                      // Demoting yourself would lock you out of this page mid-task.
+                      disabled={!canWrite || self || busyId === user.id}
+                      onChange={(event) => void changeRole(user, event.target.value)}
+                    >
+                      {ROLE_OPTIONS.map((role) => (
+                        <option key={role} value={role}>
+                          {role}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <LocalTime iso={user.createdAt} />
+                  </td>
+                  <td>
+                    {canWrite ? (
+                      <button
+                        type="button"
+                        className="button danger small"
+                        onClick={() => setConfirming(user)}
+                        aria-disabled={busyId === user.id}
+                        aria-label={`Sign out everywhere: ${user.email}`}
                       >
-                        {ROLE_OPTIONS.map((role) => (
-                          <option key={role} value={role}>
-                            {role}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      <LocalTime iso={user.createdAt} />
-                    </td>
-                    <td>
-                      {canWrite ? (
-                        <button
-                          type="button"
-                          className="button danger small"
-                          onClick={() => setConfirming(user)}
-                          aria-disabled={busyId === user.id}
-                          aria-label={`Sign out everywhere: ${user.email}`}
-                        >
-                          Sign out everywhere
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
+                        Sign out everywhere
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </ScrollTable>
       ) : null}
       {hasMore ? (
         <button type="button" className="button secondary" onClick={() => void loadMore()} aria-disabled={loadingMore}>

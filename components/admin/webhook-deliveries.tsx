@@ -1,4 +1,5 @@
 import type { WebhookDelivery } from '@/lib/webhooks/outbox'
+import { ScrollTable } from '@/components/ui/scroll-table'
 
 // The admin screen's view of the security-event webhook (SPEC §8a): the newest deliveries with
 // their last attempt. Server-rendered from the outbox; reload to see new attempts.
@@ -14,33 +15,30 @@ export function WebhookDeliveries({ configured, items }: { configured: boolean; 
       ) : items.length === 0 ? (
         <p className="muted">No security events sent yet.</p>
       ) : (
-        <div className="table-scroll" role="region" aria-labelledby="webhooks-caption" tabIndex={0}>
-          <table className="data-table">
-            <caption id="webhooks-caption">Newest deliveries, with their last attempt</caption>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">State</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last attempt</th>
-                <th scope="col">Answer</th>
+        <ScrollTable id="webhooks" caption="Newest deliveries, with their last attempt">
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">State</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Last attempt</th>
+              <th scope="col">Answer</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id}>
+                <td>
+                  <code>{item.type}</code>
+                </td>
+                <td>{item.state === 'pending' ? `pending, next ${when(item.nextAttemptAt)}` : item.state}</td>
+                <td>{item.attempts}</td>
+                <td>{when(item.lastAttemptAt)}</td>
+                <td>{item.lastError ?? (item.lastStatus ? `HTTP ${item.lastStatus}` : '—')}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.id}>
-                  <td>
-                    <code>{item.type}</code>
-                  </td>
-                  <td>{item.state === 'pending' ? `pending, next ${when(item.nextAttemptAt)}` : item.state}</td>
-                  <td>{item.attempts}</td>
-                  <td>{when(item.lastAttemptAt)}</td>
-                  <td>{item.lastError ?? (item.lastStatus ? `HTTP ${item.lastStatus}` : '—')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </section>
   )

@@ -7,6 +7,7 @@ import { getCurrentUser } from '@/lib/auth/current-user'
 import { hasPermission } from '@/lib/auth/rbac'
 import { pageAccessToken } from '@/lib/http/auth-edge'
 import { ACTIVITY_RANGES, type ActivityRange } from '@/lib/shared/api-types'
+import { ScrollTable } from '@/components/ui/scroll-table'
 
 export const metadata: Metadata = { title: 'Activity' }
 
@@ -64,27 +65,24 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         {activity.failures.length === 0 ? (
           <p className="muted">No failures in this range.</p>
         ) : (
-          <div className="table-scroll" role="region" aria-labelledby="failures-caption" tabIndex={0}>
-            <table className="data-table">
-              <caption id="failures-caption">Failures by reason</caption>
-              <thead>
-                <tr>
-                  <th scope="col">What</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Count</th>
+          <ScrollTable id="failures" caption="Failures by reason">
+            <thead>
+              <tr>
+                <th scope="col">What</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Count</th>
+              </tr>
+            </thead>
+            <tbody>
+              {activity.failures.map((row) => (
+                <tr key={`${row.event}:${row.reason}`}>
+                  <td>{EVENT_NAMES[row.event] ?? row.event}</td>
+                  <td>{row.reason ? <code>{row.reason}</code> : '—'}</td>
+                  <td>{row.count}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {activity.failures.map((row) => (
-                  <tr key={`${row.event}:${row.reason}`}>
-                    <td>{EVENT_NAMES[row.event] ?? row.event}</td>
-                    <td>{row.reason ? <code>{row.reason}</code> : '—'}</td>
-                    <td>{row.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </ScrollTable>
         )}
       </section>
       <section className="card" aria-labelledby="addresses-heading">
@@ -92,27 +90,24 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         {activity.topFailedAddresses.length === 0 ? (
           <p className="muted">No failed sign-ins in this range.</p>
         ) : (
-          <div className="table-scroll" role="region" aria-labelledby="addresses-caption" tabIndex={0}>
-            <table className="data-table">
-              <caption id="addresses-caption">Top addresses by failed sign-ins</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">Failed sign-ins</th>
+          <ScrollTable id="addresses" caption="Top addresses by failed sign-ins">
+            <thead>
+              <tr>
+                <th scope="col">Address</th>
+                <th scope="col">Failed sign-ins</th>
+              </tr>
+            </thead>
+            <tbody>
+              {activity.topFailedAddresses.map((row) => (
+                <tr key={row.ip}>
+                  <td>
+                    <code>{row.ip}</code>
+                  </td>
+                  <td>{row.count}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {activity.topFailedAddresses.map((row) => (
-                  <tr key={row.ip}>
-                    <td>
-                      <code>{row.ip}</code>
-                    </td>
-                    <td>{row.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </ScrollTable>
         )}
       </section>
     </div>
