@@ -19,7 +19,9 @@ import { getLogger } from '@/lib/telemetry/log'
 // no database I/O and one KV round trip (the denylist). It is optimistic: server code verifies
 // again (CVE-2025-29927 showed a gate can be skipped).
 
-const PUBLIC_PAGES = ['/', '/login', '/register', '/errors', '/forbidden', '/not-found']
+const PUBLIC_PAGES = ['/', '/login', '/register', '/errors', '/forbidden', '/not-found', '/docs']
+// APIs anyone may read, outside /api/auth/*: the same answer for everyone, no token looked at.
+const PUBLIC_APIS = new Set(['/api/openapi.json'])
 
 // SPEC §3: what the gate rewrites, redirects or sets cookies on is one person's answer. No shared
 // cache may keep it (RFC 9111 §5.2.2.5 no-store, §5.2.2.7 private): Next would otherwise send a
@@ -100,7 +102,7 @@ async function pageAnswer(request: NextRequest, pathname: string, forward: Heade
 async function apiProxy(request: NextRequest, pathname: string): Promise<Response> {
   if (hasMalformedEscape(pathname)) return malformedPath(request, true)
   // /api/auth/* authenticates itself; the matcher below lets in only its paths with a `%`, and preflights.
-  if (pathname.startsWith('/api/auth/')) return NextResponse.next()
+  if (pathname.startsWith('/api/auth/') || PUBLIC_APIS.has(pathname)) return NextResponse.next()
   return guarded(request, pathname, true)
 }
 

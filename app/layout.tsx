@@ -63,6 +63,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   <li>
                     <Link href="/errors">Error codes</Link>
                   </li>
+                  <li>
+                    <Link href="/docs/api">API</Link>
+                  </li>
                 </ul>
               </nav>
               <ThemeToggle />

@@ -153,3 +153,8 @@ export const Problem = z.object({
   code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]),
   errors: z.record(z.string(), z.array(z.string())).optional(),
 })
+
+/** GET /.well-known/jwks.json (SPEC §2): the public ES256 keys, each with its `kid`. */
+export const JwksAnswer = z.object({
+  keys: z.array(z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string(), alg: z.literal('ES256'), use: z.literal('sig') })),
+})

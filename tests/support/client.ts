@@ -3,6 +3,7 @@ import { DecodeError } from 'next/dist/shared/lib/utils'
 import { proxy } from '@/proxy'
 import { PEER_HEADER } from '@/lib/http/client-info'
 import { gateRunsOn } from './proxy-matcher'
+import { recordAnswer } from './recorder'
 import { findRoute, handlerFor } from './routes'
 import { expect } from 'vitest'
 
@@ -63,6 +64,7 @@ export class TestClient {
       const gated = await proxy(new NextRequest(request))
       if (gated.headers.get('x-middleware-next') !== '1' && !gated.headers.has('x-middleware-rewrite')) {
         this.store(gated)
+        await recordAnswer(request, gated)
         return gated
       }
       this.store(gated)
@@ -120,7 +122,9 @@ export async function dispatch(request: Request): Promise<Response> {
   if (!found) return new Response(null, { status: 404 })
   const handler = await handlerFor(found.route, request.method)
   if (!handler) return new Response(null, { status: 405 })
-  return handler(request, { params: Promise.resolve(found.params) })
+  const response = await handler(request, { params: Promise.resolve(found.params) })
+  await recordAnswer(request, response)
+  return response
 }
 
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
@@ -167,7 +171,10 @@ export class BearerClient {
     // As in Next, only where proxy.ts's matcher says (e.g. not /api/auth/*).
     if (gateRunsOn(new URL(path, ORIGIN).pathname)) {
       const gated = await proxy(new NextRequest(request.clone()))
-      if (gated.headers.get('x-middleware-next') !== '1') return gated
+      if (gated.headers.get('x-middleware-next') !== '1') {
+        await recordAnswer(request, gated)
+        return gated
+      }
       return dispatch(forwardedAsNextDoes(gated, request))
     }
     return dispatch(request)

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, vi } from 'vitest'
+import { afterAll, afterEach, beforeEach, expect, vi } from 'vitest'
+import { flushRecordedAnswers } from './recorder'
 
 // Tests fail on any console.error (Epic Stack): an unexpected error path is a bug.
 let errors: unknown[][] = []
@@ -15,3 +16,10 @@ afterEach(() => {
     throw new Error(`console.error was called ${errors.length} time(s): ${first}`)
   }
 })
+
+// The answers this file's tests got, for tests/openapi.test.ts (tests/support/recorder.ts).
+let testFile: string | undefined
+beforeEach(() => {
+  testFile ??= expect.getState().testPath
+})
+afterAll(() => flushRecordedAnswers(testFile))
