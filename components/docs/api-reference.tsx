@@ -2,6 +2,12 @@
 
 import '@scalar/api-reference-react/style.css'
 import dynamic from 'next/dynamic'
+import { z } from 'zod'
+
+// zod (which Scalar parses its configuration with) first probes whether `new Function` works, to
+// compile fast parsers; under our CSP (no 'unsafe-eval') that probe is a reported violation.
+// Jitless, zod never probes. Set before Scalar's chunk loads, on the one zod copy the app bundles.
+z.config({ jitless: true })
 
 // Scalar mounts a Vue app into the page: browser-only, so it is not rendered on the server. It is
 // bundled with the app (no CDN): Next's chunks carry the page's nonce, and 'strict-dynamic' lets
