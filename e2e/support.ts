@@ -137,6 +137,9 @@ export async function expectTokensOutOfReach(page: Page, context: BrowserContext
  * session-experience.spec.ts on the real clock.
  */
 export async function showIdleWarningNow(page: Page, { secondsLeft = 10, atAbsoluteEnd = false } = {}) {
+  // The page writes the shared clock once it has hydrated, which on a busy machine can come after
+  // the dashboard's heading is visible.
+  await page.waitForFunction(() => localStorage.getItem('njjwt.session-clock') !== null)
   await page.evaluate(
     ({ seconds, atEnd }) => {
       const key = 'njjwt.session-clock'
