@@ -1,0 +1,34 @@
+import { CLIENT_HEADERS, DEMO } from './auth.mjs'
+import { closedLoop } from './load.mjs'
+import { processMemory, resetPeak, sleep } from './servers.mjs'
+
+// Sign-ins (argon2id, SPEC §7; decision 019) at 1, 8 and 32 concurrent, each with the correct
+// password: sign-ins/s, refusals (anything but 200 is a correct password refused) and the peak
+// RSS of the server during that level (VmHWM, reset before each level) over its RSS before it.
+
+async function signInOnce(url) {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { ...CLIENT_HEADERS, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO.email, password: DEMO.password, transport: 'bearer' }),
+  })
+  await response.arrayBuffer()
+  return response.status === 200
+}
+
+export async function benchSignIn({ server, levels, seconds, log }) {
+  const results = []
+  await closedLoop({ concurrency: 2, seconds: 1, step: () => signInOnce(server.url) })
+  for (const concurrency of levels) {
+    await server.memoryUsage()
+    await sleep(200)
+    const before = processMemory(server.pid)
+    const peakReset = resetPeak(server.pid)
+    const run = await closedLoop({ concurrency, seconds, step: () => signInOnce(server.url) })
+    const after = processMemory(server.pid)
+    const row = { concurrency, perSecond: run.perSecond, p50: run.p50, p99: run.p99, refused: run.failures, rssBeforeMiB: before.rssMiB, peakMiB: after.peakMiB, peakGrowthMiB: after.peakMiB - before.rssMiB, peakReset }
+    log(`sign-in: ×${concurrency}: ${row.perSecond.toFixed(1)}/s p99 ${row.p99.toFixed(0)} ms, ${row.refused} refused, peak RSS ${row.peakMiB.toFixed(0)} MiB (+${row.peakGrowthMiB.toFixed(0)})`)
+    results.push(row)
+  }
+  return results
+}
