@@ -18,6 +18,7 @@ async function chartSvg(result) {
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: { font: 'sans-serif', view: { stroke: null } },
+    resolve: { scale: { color: 'independent' } },
     hconcat: [
       {
         title: 'Gate throughput, ratio to the no-op proxy.ts',
@@ -44,7 +45,7 @@ async function chartSvg(result) {
         height: 200,
         mark: 'bar',
         encoding: {
-          x: { field: 'concurrency', type: 'ordinal', sort: ['×1', '×8', '×32'], title: 'concurrent sessions' },
+          x: { field: 'concurrency', type: 'ordinal', sort: ['×1', '×8', '×32'], title: 'concurrent sessions', axis: { labelAngle: 0 } },
           xOffset: { field: 'store' },
           y: { field: 'ratio', type: 'quantitative', title: 'rotations/s ÷ trivial requests/s' },
           color: { field: 'store', type: 'nominal', title: 'database' },
