@@ -34,6 +34,11 @@ async function proveRoutes(servers, headers) {
   return proof
 }
 
+/** The median over rounds of this variant's requests/s ÷ the no-op's in the same round: cancels drift between rounds. */
+export function perRoundRatio(rounds, noopRounds) {
+  return median(rounds.map((rps, i) => rps / noopRounds[i]))
+}
+
 export async function benchGate({ servers, headers, rounds, seconds, connections, log }) {
   const proof = await proveRoutes(servers, headers)
   log(`gate: routes proven (signed out /api/nope: ${servers.map((s) => `${s.variant} ${proof[s.variant].signedOutApi}`).join(', ')})`)
@@ -59,7 +64,9 @@ export async function benchGate({ servers, headers, rounds, seconds, connections
         servers.map(({ variant }) => {
           const runs = samples[route.name][variant]
           const rps = median(runs.map((s) => s.rps))
-          return [variant, { rps, p50: median(runs.map((s) => s.p50)), p99: median(runs.map((s) => s.p99)), ratio: rps / noop, rounds: runs.map((s) => Math.round(s.rps)) }]
+          const rounds = runs.map((s) => s.rps)
+          const roundRatio = perRoundRatio(rounds, samples[route.name].noop.map((s) => s.rps))
+          return [variant, { rps, p50: median(runs.map((s) => s.p50)), p99: median(runs.map((s) => s.p99)), ratio: rps / noop, roundRatio, rounds: rounds.map(Math.round) }]
         }),
       ),
     }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as vega from 'vega'
 import { compile } from 'vega-lite'
+import { perRoundRatio } from './gate.mjs'
 
 // docs/benchmarks.md (tables), docs/benchmarks.svg (vega-lite, rendered headlessly: no browser,
 // no canvas) and docs/benchmarks.json (every raw figure).
@@ -71,7 +72,8 @@ function markdown(result) {
     out.push(`Production builds (\`next start\`), one per proxy.ts variant, all on one Postgres database with the same signing key; every request carries the same signed-in Cookie header. autocannon, ${g.connections} connections, ${g.rounds} rounds of ${g.seconds} s per variant and route, the variant order rotated each round (ABCDE, BCDEA, …); medians. Signed out, \`/api/nope\` answers ${Object.entries(g.proof).map(([v, p]) => `${NAMES[v]} ${p.signedOutApi}`).join(', ')}: the route passes through each gate.`, '')
     for (const route of Object.values(g.routes)) {
       out.push(`**${route.label}**`, '')
-      out.push(table(['variant', 'requests/s', 'ratio to no-op', 'p50 ms', 'p99 ms', 'requests/s per round'], Object.entries(route.variants).map(([v, r]) => [NAMES[v], f(r.rps), f(r.ratio, 3), f(r.p50, 1), f(r.p99, 1), r.rounds.join(', ')])), '')
+      const noopRounds = route.variants.noop.rounds
+      out.push(table(['variant', 'requests/s (median)', 'ratio to no-op', 'median of per-round ratios', 'p50 ms', 'p99 ms', 'requests/s per round'], Object.entries(route.variants).map(([v, r]) => [NAMES[v], f(r.rps), f(r.ratio, 3), f(r.roundRatio ?? perRoundRatio(r.rounds, noopRounds), 3), f(r.p50, 1), f(r.p99, 1), r.rounds.join(', ')])), '')
     }
   }
   if (result.rotation) {
