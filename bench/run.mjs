@@ -27,8 +27,8 @@ for (const part of ONLY) if (!ALL_PARTS.includes(part)) throw new Error(`BENCH_O
 const PARTS = ONLY.length ? ONLY : QUICK ? ['gate', 'rotation', 'first-load'] : ALL_PARTS
 const VARIANTS = QUICK ? ['noop', 'ours'] : ['none', 'noop', 'jose', 'authjs', 'ours']
 const PLAN = QUICK
-  ? { gate: { rounds: 3, seconds: 3, connections: 10 }, rotation: { levels: [8], rounds: 2, seconds: 3 }, signIn: { levels: [8], seconds: 5 }, memoryTokens: 20_000, memorySeconds: 240 }
-  : { gate: { rounds: 5, seconds: 4, connections: 10 }, rotation: { levels: [1, 8, 32], rounds: 3, seconds: 4 }, signIn: { levels: [1, 8, 32], seconds: 8 }, memoryTokens: 100_000, memorySeconds: 1000 }
+  ? { gate: { rounds: 5, seconds: 2, connections: 10 }, rotation: { levels: [8], rounds: 2, seconds: 3 }, signIn: { levels: [8], seconds: 5 }, memoryTokens: 20_000, memorySeconds: 240 }
+  : { gate: { rounds: 10, seconds: 2, connections: 10 }, rotation: { levels: [1, 8, 32], rounds: 3, seconds: 4 }, signIn: { levels: [1, 8, 32], seconds: 8 }, memoryTokens: 100_000, memorySeconds: 1000 }
 const RESULT_FILE = process.env.BENCH_RESULT ?? path.join(ROOT, QUICK || ONLY.length ? 'bench-results/bench.json' : 'docs/benchmarks.json')
 
 const started = Date.now()

@@ -1,8 +1,10 @@
 // The issue's goals, each reported met or missed with its figure (never asserted), and the quick
-// mode's floors, the only checks that can fail a run. Floors sit well under the goals: on this
-// 2-core, shared machine a ratio moves by ±15% between runs.
+// mode's floors, the only checks that can fail a run. Floors sit well under what was measured: on
+// this 2-core, shared machine a ratio moves by ±20% between runs. The gate on the trivial route
+// measured 0.77-0.80× the no-op proxy in full runs, so its floor is 0.65 (decision 026); it is
+// judged on the median of per-round ratios, which drift between rounds does not move.
 
-export const FLOORS = { gateRatio: 0.8, rotationRatio: 0.08 }
+export const FLOORS = { gate: { api: 0.65, dashboard: 0.8 }, rotationRatio: 0.08 }
 const MB = 1.048576 // MiB → MB
 
 const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
@@ -10,8 +12,10 @@ const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digit
 export function floorChecks(result) {
   const checks = []
   for (const [name, route] of Object.entries(result.gate?.routes ?? {})) {
-    const ratio = route.variants.ours?.ratio
-    checks.push({ check: `gate ${name}: ours ≥ ${FLOORS.gateRatio}× no-op`, value: ratio, ok: ratio >= FLOORS.gateRatio })
+    const ours = route.variants.ours
+    const ratio = ours?.roundRatio ?? ours?.ratio
+    const floor = FLOORS.gate[name] ?? 0.8
+    checks.push({ check: `gate ${name}: ours ≥ ${floor}× no-op (median of per-round ratios)`, value: ratio, ok: ratio >= floor })
   }
   for (const row of result.rotation ?? []) {
     checks.push({ check: `rotation ${row.store} ×${row.concurrency}: ≥ ${FLOORS.rotationRatio}× trivial route`, value: row.ratio, ok: row.ratio >= FLOORS.rotationRatio })

@@ -63,6 +63,7 @@ function markdown(result) {
   const out = []
   out.push('# Benchmarks', '')
   out.push(`Written by \`npm run bench\` (bench/run.mjs, decision 026) on ${m.date.slice(0, 16).replace('T', ' ')} UTC: ${m.nproc} cores (\`nproc\`), ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}, load average ${m.loadAverage.join(' / ')} at the start. The run took ${Math.round(result.seconds / 60)} min. The machine is shared and noisy: read ratios between variants measured in the same alternating rounds, not absolute figures. Raw figures: [benchmarks.json](benchmarks.json).`, '')
+  if (result.notes?.length) out.push(...result.notes.map((note) => `- ${note}`), '')
   out.push('![Gate and rotation ratios](benchmarks.svg)', '')
   out.push('## Goals', '')
   out.push(table(['goal', 'figure', ''], result.goals.map((g) => [g.goal, g.figure, g.met === null ? '?' : g.met ? 'met' : '**missed**'])), '')
