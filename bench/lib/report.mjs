@@ -84,7 +84,7 @@ function markdown(result) {
   }
   if (result.signIn) {
     out.push('## Sign-in', '')
-    out.push(`N workers signing in with the correct password back to back for ${result.plan.signIn.seconds} s (argon2id, decision 019). Peak RSS is VmHWM, reset before each level (/proc/PID/clear_refs), over the RSS before it after a full GC.`, '')
+    out.push(`N workers signing in with the correct password back to back for ${result.plan.signIn.seconds} s (argon2id, decision 019), each from an address of its own (X-Forwarded-For with AUTH_TRUST_PROXY=1; from one address the product checks 16 passwords at once). Peak RSS is VmHWM, reset before each level (/proc/PID/clear_refs), over the RSS before it after a full GC.`, '')
     out.push(table(['concurrent', 'sign-ins/s', 'p50 ms', 'p99 ms', 'refused', 'RSS before MiB', 'peak RSS MiB', 'peak growth MiB'], result.signIn.map((r) => [r.concurrency, f(r.perSecond, 1), f(r.p50), f(r.p99), r.refused, f(r.rssBeforeMiB), f(r.peakMiB), f(r.peakGrowthMiB)])), '')
   }
   if (result.memory) {
