@@ -4,7 +4,9 @@
 // docs/benchmarks.md (+ .svg, + .json). BENCH_QUICK=1 is the short CI mode: two variants, short
 // rounds, floors only; it exits non-zero only if a floor is broken. BENCH_ONLY=gate,rotation,
 // sign-in,memory,first-load runs some parts (written to bench-results/, not docs/). Everything
-// runs on 127.0.0.1, ports 3400-3499, database njjwt_bench; every server is stopped by its PID.
+// runs on 127.0.0.1, ports 3400-3499, database njjwt_bench (BENCH_PORT_BASE, BENCH_DATABASE and
+// BENCH_SCRATCH move them, so a second run can share the machine with CI's); every server is stopped
+// by its PID. BENCH_ONLY=metrics (issue 12, never in quick or full mode): ours with metrics off vs on.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -15,6 +17,7 @@ import { measureFirstLoad } from './lib/first-load.mjs'
 import { benchGate } from './lib/gate.mjs'
 import { evaluateGoals, floorChecks } from './lib/goals.mjs'
 import { benchMemory } from './lib/memory.mjs'
+import { benchMetrics, startOtlpSink } from './lib/metrics.mjs'
 import { writeReport } from './lib/report.mjs'
 import { benchRotation } from './lib/rotation.mjs'
 import { allocatePort, prepareBuild, ROOT, SCRATCH, startServer } from './lib/servers.mjs'
@@ -22,13 +25,16 @@ import { benchSignIn, SIGN_IN_ENV } from './lib/sign-in.mjs'
 
 const QUICK = process.env.BENCH_QUICK === '1'
 const ALL_PARTS = ['gate', 'rotation', 'sign-in', 'memory', 'first-load']
+// Parts that run only when BENCH_ONLY names them: not in the full run, not in quick mode.
+const ONLY_PARTS = ['metrics']
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-for (const part of ONLY) if (!ALL_PARTS.includes(part)) throw new Error(`BENCH_ONLY: unknown part ${part} (${ALL_PARTS.join(', ')})`)
+for (const part of ONLY) if (![...ALL_PARTS, ...ONLY_PARTS].includes(part)) throw new Error(`BENCH_ONLY: unknown part ${part} (${[...ALL_PARTS, ...ONLY_PARTS].join(', ')})`)
+if (QUICK && ONLY.some((part) => ONLY_PARTS.includes(part))) throw new Error(`BENCH_ONLY=${ONLY_PARTS.join(',')} does not run in quick mode (BENCH_QUICK=1)`)
 const PARTS = ONLY.length ? ONLY : QUICK ? ['gate', 'rotation', 'first-load'] : ALL_PARTS
 const VARIANTS = QUICK ? ['noop', 'ours'] : ['none', 'noop', 'jose', 'authjs', 'ours']
 const PLAN = QUICK
   ? { gate: { rounds: 5, seconds: 2, connections: 10 }, rotation: { levels: [8], rounds: 2, seconds: 3 }, signIn: { levels: [8], seconds: 5 }, memoryTokens: 20_000, memorySeconds: 240 }
-  : { gate: { rounds: 10, seconds: 2, connections: 10 }, rotation: { levels: [1, 8, 32], rounds: 3, seconds: 4 }, signIn: { levels: [1, 8, 32], seconds: 8 }, memoryTokens: 100_000, memorySeconds: 1000 }
+  : { gate: { rounds: 10, seconds: 2, connections: 10 }, metrics: { rounds: 8, seconds: 3, connections: 10 }, rotation: { levels: [1, 8, 32], rounds: 3, seconds: 4 }, signIn: { levels: [1, 8, 32], seconds: 8 }, memoryTokens: 100_000, memorySeconds: 1000 }
 const RESULT_FILE = process.env.BENCH_RESULT ?? path.join(ROOT, QUICK || ONLY.length ? 'bench-results/bench.json' : 'docs/benchmarks.json')
 
 const started = Date.now()
@@ -62,7 +68,7 @@ async function withServers(specs, work) {
 }
 
 async function main() {
-  log(`${QUICK ? 'quick' : 'full'} mode: ${PARTS.join(', ')}${PARTS.includes('gate') ? `; variants ${VARIANTS.join(', ')}` : ''}`)
+  log(`${QUICK ? 'quick' : ONLY.length ? 'BENCH_ONLY' : 'full'} mode: ${PARTS.join(', ')}${PARTS.includes('gate') ? `; variants ${VARIANTS.join(', ')}` : ''}`)
   mkdirSync(SCRATCH, { recursive: true })
   const key = await newSigningKey()
   const authSecret = randomBytes(32).toString('base64url')
@@ -81,6 +87,31 @@ async function main() {
       const byVariant = VARIANTS.map((variant) => ({ variant, url: servers[order.indexOf(variant)].url }))
       return benchGate({ servers: byVariant, headers: { cookie, 'user-agent': 'njjwt-bench/1' }, ...PLAN.gate, log })
     })
+  }
+
+  if (PARTS.includes('metrics')) {
+    // The product's meter provider exports every 30 s (lib/telemetry/setup.ts sets exportIntervalMillis
+    // itself, so OTEL_METRIC_EXPORT_INTERVAL is not read): the rounds last long enough for several exports.
+    const sink = await startOtlpSink()
+    log(`metrics: OTLP/HTTP sink on ${sink.url}`)
+    try {
+      const specs = [
+        { name: 'metrics-off', dir: dirs.ours, env },
+        { name: 'metrics-on', dir: dirs.ours, env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } },
+      ]
+      result.metrics = await withServers(specs, async (servers) => {
+        // A sign-in on each server: same kind of token, and the "on" server has counted something to export.
+        const sessions = await Promise.all(servers.map((server) => signIn(server.url)))
+        const cookie = `njjwt-at=${sessions[0].accessToken}`
+        const byVariant = [{ variant: 'off', url: servers[0].url }, { variant: 'on', url: servers[1].url }]
+        return benchMetrics({ servers: byVariant, headers: { cookie, 'user-agent': 'njjwt-bench/1' }, sink, ...PLAN.metrics, log })
+      })
+      result.metrics.exports.afterStop = sink.counts.posts
+    } finally {
+      await sink.close()
+    }
+    for (const route of Object.values(result.metrics.routes)) log(`metrics: ${route.path} off ${route.off.rps.toFixed(0)} req/s, on ${route.on.rps.toFixed(0)} req/s, on/off ${route.ratio.toFixed(3)} (per-round ${route.roundRatio.toFixed(3)})`)
+    log(`metrics: the sink received ${result.metrics.exports.afterStop} exports (${result.metrics.exports.duringRounds} during the ${result.metrics.exports.measuredSeconds} s of rounds)`)
   }
 
   if (PARTS.includes('rotation')) {
@@ -131,6 +162,7 @@ function printSummary(result) {
   for (const check of result.floors) console.log(`${check.ok ? 'ok  ' : 'FAIL'} floor  ${check.check}: ${check.figure}`)
   for (const g of result.goals) console.log(`${g.met === null ? '?   ' : g.met ? 'met ' : 'miss'} goal   ${g.goal}: ${g.figure}`)
   if (result.firstLoad) for (const [page, f] of Object.entries(result.firstLoad)) console.log(`     first-load JS ${page}: ${f.gzipKiB.toFixed(1)} KiB gzipped`)
+  if (result.metrics) for (const route of Object.values(result.metrics.routes)) console.log(`     metrics ${route.path}: off ${route.off.rps.toFixed(0)} req/s, on ${route.on.rps.toFixed(0)} req/s, on/off ${route.ratio.toFixed(3)}; ${result.metrics.exports.afterStop} exports received`)
   console.log(`bench: ${result.passed} floors passed, ${result.failed} failed, in ${result.seconds} s; ${path.relative(ROOT, RESULT_FILE)}`)
 }
 

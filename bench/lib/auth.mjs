@@ -13,7 +13,9 @@ export const AUDIENCE = 'nj-jwt'
 export const DEMO = { email: 'user@example.com', password: 'user-password-1' }
 export const AUTHJS_COOKIE = 'authjs.session-token'
 const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
-export const DATABASE = 'njjwt_bench'
+/** BENCH_DATABASE (default njjwt_bench): only a name starting njjwt_bench, so no run can drop another database. */
+export const DATABASE = process.env.BENCH_DATABASE || 'njjwt_bench'
+if (!/^njjwt_bench[a-z0-9_]{0,40}$/.test(DATABASE)) throw new Error(`BENCH_DATABASE: must be njjwt_bench or njjwt_bench_<suffix> (lower case), not ${DATABASE}`)
 
 export async function newSigningKey() {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true })
@@ -21,7 +23,7 @@ export async function newSigningKey() {
   return { jwk, signingKeys: JSON.stringify([jwk]), privateKey: await importJWK(jwk, 'ES256') }
 }
 
-/** Drops and creates njjwt_bench on the machine's Postgres (never any other database). */
+/** Drops and creates DATABASE (njjwt_bench unless BENCH_DATABASE) on the machine's Postgres (never any other database). */
 export async function recreateDatabase() {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL })
   await client.connect()

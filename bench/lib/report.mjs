@@ -77,6 +77,12 @@ function markdown(result) {
       out.push(table(['variant', 'requests/s (median)', 'ratio to no-op', 'median of per-round ratios', 'p50 ms', 'p99 ms', 'requests/s per round'], Object.entries(route.variants).map(([v, r]) => [NAMES[v], f(r.rps), f(r.ratio, 3), f(r.roundRatio ?? perRoundRatio(r.rounds, noopRounds), 3), f(r.p50, 1), f(r.p99, 1), r.rounds.join(', ')])), '')
     }
   }
+  if (result.metrics) {
+    const mt = result.metrics
+    out.push('## Metrics on versus off', '')
+    out.push(`Issue 12: two servers of the same production build ("ours"), one without OTEL_EXPORTER_OTLP_ENDPOINT, one exporting to an OTLP/HTTP sink in the bench process (127.0.0.1, answers 200 to every POST and counts them; the product exports every 30 s). The same signed-in request on both, autocannon, ${mt.connections} connections, ${mt.rounds} alternating rounds of ${mt.seconds} s; medians. The sink received ${mt.exports.afterStop} exports (${mt.exports.duringRounds} during the ${mt.exports.measuredSeconds} s of rounds). Only with \`BENCH_ONLY=metrics\`.`, '')
+    out.push(table(['route', 'metrics off req/s', 'metrics on req/s', 'on ÷ off', 'median of per-round ratios', 'p99 ms off / on', 'req/s per round off', 'req/s per round on'], Object.values(mt.routes).map((r) => [r.label, f(r.off.rps), f(r.on.rps), f(r.ratio, 3), f(r.roundRatio, 3), `${f(r.off.p99, 1)} / ${f(r.on.p99, 1)}`, r.off.rounds.join(', '), r.on.rounds.join(', ')])), '')
+  }
   if (result.rotation) {
     out.push('## Refresh rotation', '')
     out.push(`Each of N signed-in sessions rotates its own refresh token back to back (bearer mode, POST /api/auth/refresh), against the same N workers calling the trivial protected route of the same server; ${result.plan.rotation.rounds} alternating rounds of ${result.plan.rotation.seconds} s, medians. Rate limits lifted for the bench (AUTH_REFRESH_MIN_INTERVAL=0s).`, '')
@@ -97,7 +103,7 @@ function markdown(result) {
     out.push('From the build output: the root main files of build-manifest.json and the entry chunks of the page\'s client reference manifest, each once, gzipped (node:zlib, level 9).', '')
     out.push(table(['page', 'files', 'raw KiB', 'gzipped KiB'], Object.entries(result.firstLoad).map(([page, r]) => [page, r.files, f(r.rawKiB, 1), f(r.gzipKiB, 1)])), '')
   }
-  out.push('## Run it', '', '```bash', 'npm run bench                      # full run, ~25 min: writes docs/benchmarks.{md,svg,json}', 'BENCH_QUICK=1 npm run bench        # CI floors, ≤ 6 min: bench-results/bench.json', 'BENCH_ONLY=sign-in,memory npm run bench   # some parts only: bench-results/bench.json', '```', '')
+  out.push('## Run it', '', '```bash', 'npm run bench                      # full run, ~25 min: writes docs/benchmarks.{md,svg,json}', 'BENCH_QUICK=1 npm run bench        # CI floors, ≤ 6 min: bench-results/bench.json', 'BENCH_ONLY=sign-in,memory npm run bench   # some parts only: bench-results/bench.json', 'BENCH_ONLY=metrics BENCH_PORT_BASE=3500 BENCH_DATABASE=njjwt_bench_metrics npm run bench   # metrics on vs off, beside CI', '```', '')
   return out.join('\n')
 }
 

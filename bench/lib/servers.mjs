@@ -10,7 +10,7 @@ import path from 'node:path'
 // started here and stopped by its own PID.
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
-export const SCRATCH = '/tmp/njjwt-bench'
+export const SCRATCH = process.env.BENCH_SCRATCH || '/tmp/njjwt-bench'
 const NEXT_BIN = 'node_modules/next/dist/bin/next'
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -167,9 +167,11 @@ export function resetPeak(pid) {
   }
 }
 
-/** Ports 3400-3499 only; each call a new one. */
-let nextPort = 3400
+/** Ports BENCH_PORT_BASE…+99 only (default 3400-3499); each call a new one. */
+export const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 3400)
+if (!Number.isInteger(PORT_BASE) || PORT_BASE < 1024 || PORT_BASE > 65_435) throw new Error(`BENCH_PORT_BASE: not a port between 1024 and 65435: ${process.env.BENCH_PORT_BASE}`)
+let nextPort = PORT_BASE
 export function allocatePort() {
-  if (nextPort > 3499) throw new Error('out of bench ports (3400-3499)')
+  if (nextPort > PORT_BASE + 99) throw new Error(`out of bench ports (${PORT_BASE}-${PORT_BASE + 99})`)
   return nextPort++
 }
